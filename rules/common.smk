@@ -1,0 +1,94 @@
+# Helpers shared by every rule file: config validation, paths, wildcard constraints, input functions.
+import os
+import sys
+from pathlib import Path
+
+SRC_ROOT = Path(workflow.basedir) / "src"
+LIB_DIR = SRC_ROOT / "unlearn"
+# jobs (and this file) import the workflow's own library, wherever the workflow is run from
+sys.path.insert(0, str(SRC_ROOT))
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in [str(SRC_ROOT), os.environ.get("PYTHONPATH", "")] if p
+)
+
+from unlearn.config import ConfigError, validate_config
+from unlearn import methods as method_registry
+
+try:
+    config = validate_config(config, Path(workflow.basedir) / "schemas/config.schema.yaml")
+except ConfigError as exc:
+    sys.exit(str(exc))
+
+RUN = f"results/runs/{config['name']}"
+SEEDS = config["seeds"]
+SCENARIOS = list(config["scenarios"])
+METHODS = list(config["methods"])
+EVALUATED = ["original", *METHODS]
+
+
+wildcard_constraints:
+    seed=r"\d+",
+    scenario="|".join(SCENARIOS),
+    method="|".join(METHODS),
+    evaluated="|".join(EVALUATED),
+
+
+def lib(*modules):
+    """Library files a rule depends on (editing one reruns the rule)."""
+    return [str(LIB_DIR / f"{m}.py") for m in ("__init__", "io", *modules)]
+
+
+def model_lib():
+    return sorted(str(p) for p in (LIB_DIR / "models").glob("*.py"))
+
+
+def method_lib(wildcards):
+    """The method's own module plus the shared method scaffolding."""
+    return [
+        str(method_registry.module_path(wildcards.method)),
+        str(LIB_DIR / "methods/base.py"),
+        str(LIB_DIR / "methods/__init__.py"),
+    ]
+
+
+def method_hparams(wildcards):
+    return config["methods"][wildcards.method]
+
+
+def scenario_spec(wildcards):
+    return config["scenarios"][wildcards.scenario]
+
+
+def unlearn_inputs(wildcards):
+    """Retrain starts from scratch; every other method starts from the original model of that seed."""
+    inputs = {
+        "data": f"{RUN}/data.pt",
+        "forget": f"{RUN}/forget/{wildcards.scenario}/s{wildcards.seed}.json",
+    }
+    if wildcards.method != "retrain":
+        inputs["original"] = f"{RUN}/models/original/s{wildcards.seed}.pt"
+    return inputs
+
+
+def evaluated_inputs(wildcards):
+    """Outputs of the evaluated model (and its run record with the wall time, for methods)."""
+    if wildcards.evaluated == "original":
+        return {"probs": f"{RUN}/models/original/s{wildcards.seed}.probs.npz"}
+    stem = f"{RUN}/models/{wildcards.scenario}/s{wildcards.seed}/{wildcards.evaluated}"
+    return {"probs": f"{stem}.probs.npz", "run": f"{stem}.json"}
+
+
+def baselines_metrics():
+    return expand(
+        f"{RUN}/metrics/{{scenario}}/s{{seed}}/{{evaluated}}.json",
+        scenario=SCENARIOS,
+        seed=SEEDS,
+        evaluated=EVALUATED,
+    )
+
+
+def baselines_outputs():
+    return [
+        *expand("results/tables/baselines.{ext}", ext=["csv", "md", "tex"]),
+        *expand("figures/baselines.{ext}", ext=["png", "pdf"]),
+    ]

@@ -1,0 +1,54 @@
+# Tables and figures (report outputs, so `snakemake --report` shows them).
+
+
+rule baselines_table:
+    output:
+        csv=report(
+            "results/tables/baselines.csv",
+            caption="../report/baselines_table.rst",
+            category="Baselines",
+        ),
+        md=report(
+            "results/tables/baselines.md",
+            caption="../report/baselines_table.rst",
+            category="Baselines",
+        ),
+        tex="results/tables/baselines.tex",
+        long=f"{RUN}/metrics/baselines_long.csv",
+    input:
+        metrics=baselines_metrics(),
+        code=lib("metrics", "tables"),
+    params:
+        scenarios=config["scenarios"],
+        methods=EVALUATED,
+        scale={
+            "dataset": config["dataset"]["name"],
+            "model": config["model"],
+            "epochs": config["train"]["epochs"],
+            "seeds": SEEDS,
+        },
+    log:
+        f"{RUN}/logs/baselines_table.log",
+    benchmark:
+        f"{RUN}/benchmarks/baselines_table.tsv"
+    script:
+        "../scripts/baselines_table.py"
+
+
+rule baselines_figure:
+    output:
+        png=report(
+            "figures/baselines.png",
+            caption="../report/baselines_figure.rst",
+            category="Baselines",
+        ),
+        pdf="figures/baselines.pdf",
+    input:
+        long=f"{RUN}/metrics/baselines_long.csv",
+        code=lib("plots"),
+    log:
+        f"{RUN}/logs/baselines_figure.log",
+    benchmark:
+        f"{RUN}/benchmarks/baselines_figure.tsv"
+    script:
+        "../scripts/baselines_figure.py"

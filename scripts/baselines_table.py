@@ -1,0 +1,18 @@
+"""Gather every (scenario, seed, method) metric record into results/tables/baselines.{csv,md,tex}."""
+
+import pandas as pd
+from unlearn.io import load_json, save_text, setup_logging
+from unlearn.tables import aggregate, display_table, scale_note, to_latex, to_markdown
+
+log = setup_logging(snakemake.log[0], "baselines_table")
+long = pd.DataFrame([load_json(p) for p in snakemake.input["metrics"]])
+long = long.sort_values(["scenario", "method", "seed"]).reset_index(drop=True)
+save_text(long.to_csv(index=False), snakemake.output["long"])
+
+agg = aggregate(long, list(snakemake.params["scenarios"]), list(snakemake.params["methods"]))
+display = display_table(agg)
+note = scale_note(snakemake.params["scale"])
+save_text(agg.to_csv(index=False, float_format="%.6g"), snakemake.output["csv"])
+save_text(to_markdown(display, "Unlearning baselines", note), snakemake.output["md"])
+save_text(to_latex(display, "Unlearning baselines. " + note), snakemake.output["tex"])
+log.info("%d rows (%d records)\n%s", len(agg), len(long), display.to_string(index=False))

@@ -1,0 +1,42 @@
+"""Run one unlearning method on one (scenario, seed) and store the model, its outputs and its cost."""
+
+import time
+
+import torch
+from unlearn import methods
+from unlearn.checkpoints import data_info, load_bundle, load_model, save_model, save_probs, set_threads
+from unlearn.io import load_json, save_json, setup_logging
+from unlearn.methods.base import UnlearnData
+from unlearn.training import resolve_device, seed_everything
+
+log = setup_logging(snakemake.log[0], "unlearn")
+set_threads(snakemake.threads)
+w = snakemake.wildcards
+seed, method, hp = int(w["seed"]), w["method"], dict(snakemake.params["hp"])
+device = resolve_device(snakemake.config["device"])
+bundle = load_bundle(snakemake.input["data"])
+forget = load_json(snakemake.input["forget"])
+recipe, spec, info = snakemake.params["recipe"], snakemake.params["model"], data_info(bundle)
+
+data = UnlearnData(
+    x=bundle["train_x"],
+    y=bundle["train_y"],
+    forget_idx=torch.tensor(forget["indices"], dtype=torch.long),
+    num_classes=info["num_classes"],
+    device=device,
+    augment=recipe.get("augment", {}),
+    model_spec=spec,
+    info=info,
+    recipe=recipe,
+)
+model = load_model(snakemake.input["original"], device)[0] if "original" in snakemake.input.keys() else None
+seed_everything(seed)
+start = time.perf_counter()
+model = methods.get(method).unlearn(model, data, hp, seed=seed)
+seconds = time.perf_counter() - start
+log.info("%s on %s seed %d: %.2fs (|D_f|=%d)", method, w["scenario"], seed, seconds, len(data.forget_idx))
+
+meta = {"method": method, "scenario": w["scenario"], "seed": seed, "hp": hp, "seconds": seconds, "device": str(device)}
+save_model(model, snakemake.output["model"], spec=spec, info=info, seed=seed, config={"hp": hp, "train": recipe})
+save_probs(model, bundle, snakemake.output["probs"], batch_size=snakemake.config["evaluation"]["batch_size"], device=device)
+save_json(meta, snakemake.output["run"])

@@ -1,0 +1,175 @@
+"""Datasets as uint8 tensors: scikit-learn digits, CIFAR-10 and CIFAR-100 (official python batches).
+
+Every loader returns the same dict (see `Dataset`): images as uint8 N x C x H x W, labels as int64,
+class names and per-channel mean/std of the training images (for normalisation inside the model).
+Splits are deterministic; nothing here depends on global random state.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+NUM_CLASSES = {"digits": 10, "cifar10": 10, "cifar100": 100}
+
+# name of the python-batch folder, training files, test file, meta file, label key, names key
+CIFAR_LAYOUT = {
+    "cifar10": (
+        "cifar-10-batches-py",
+        [f"data_batch_{i}" for i in range(1, 6)],
+        "test_batch",
+        "batches.meta",
+        "labels",
+        "label_names",
+    ),
+    "cifar100": ("cifar-100-python", ["train"], "test", "meta", "fine_labels", "fine_label_names"),
+}
+
+
+class DatasetError(ValueError):
+    """A dataset folder or file is missing or malformed."""
+
+
+@dataclass
+class Dataset:
+    train_x: np.ndarray  # uint8, N x C x H x W
+    train_y: np.ndarray  # int64, N
+    test_x: np.ndarray
+    test_y: np.ndarray
+    class_names: list[str]
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.class_names)
+
+    def channel_stats(self) -> tuple[list[float], list[float]]:
+        x = self.train_x.astype(np.float64) / 255.0
+        return x.mean(axis=(0, 2, 3)).tolist(), x.std(axis=(0, 2, 3)).tolist()
+
+    def to_tensors(self) -> dict:
+        import torch
+
+        mean, std = self.channel_stats()
+        return {
+            "train_x": torch.from_numpy(np.ascontiguousarray(self.train_x)),
+            "train_y": torch.from_numpy(self.train_y.astype(np.int64)),
+            "test_x": torch.from_numpy(np.ascontiguousarray(self.test_x)),
+            "test_y": torch.from_numpy(self.test_y.astype(np.int64)),
+            "class_names": list(self.class_names),
+            "mean": mean,
+            "std": std,
+        }
+
+
+def _stratified_split(y: np.ndarray, test_fraction: float, seed: int):
+    rng = np.random.RandomState(seed)
+    test = []
+    for c in np.unique(y):
+        idx = np.flatnonzero(y == c)
+        idx = idx[rng.permutation(len(idx))]
+        test.extend(idx[: int(round(test_fraction * len(idx)))].tolist())
+    test_mask = np.zeros(len(y), dtype=bool)
+    test_mask[test] = True
+    return np.flatnonzero(~test_mask), np.flatnonzero(test_mask)
+
+
+def load_digits(test_fraction: float = 0.2, split_seed: int = 0) -> Dataset:
+    """scikit-learn's bundled 8x8 digits (1,797 images), values 0..16 rescaled to uint8."""
+    from sklearn.datasets import load_digits as sk_digits
+
+    bunch = sk_digits()
+    x = np.round(bunch.images * (255.0 / 16.0)).astype(np.uint8)[:, None, :, :]
+    y = bunch.target.astype(np.int64)
+    tr, te = _stratified_split(y, test_fraction, split_seed)
+    return Dataset(x[tr], y[tr], x[te], y[te], [str(c) for c in range(10)])
+
+
+def _unpickle(path: Path) -> dict:
+    if not path.is_file():
+        raise DatasetError(f"dataset.root: missing file {path}")
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh, encoding="latin1")
+    except Exception as exc:  # noqa: BLE001 - any unpickling failure means a malformed file
+        raise DatasetError(f"dataset.root: {path} is not a CIFAR python batch ({exc})") from exc
+
+
+def _read_batch(path: Path, label_key: str, num_classes: int, labels_only: bool = False):
+    d = _unpickle(path)
+    if not isinstance(d, dict) or label_key not in d or "data" not in d:
+        raise DatasetError(f"dataset.root: {path} lacks the keys 'data' and '{label_key}'")
+    y = np.asarray(d[label_key], dtype=np.int64)
+    data = np.asarray(d["data"])
+    if data.ndim != 2 or data.shape[1] != 3072 or data.shape[0] != len(y) or data.dtype != np.uint8:
+        raise DatasetError(
+            f"dataset.root: {path} has data of shape {data.shape} ({data.dtype}) for {len(y)} labels; "
+            "expected uint8 N x 3072"
+        )
+    if len(y) and (y.min() < 0 or y.max() >= num_classes):
+        raise DatasetError(f"dataset.root: {path} has labels outside 0..{num_classes - 1}")
+    if labels_only:
+        return None, y
+    return data.reshape(-1, 3, 32, 32), y
+
+
+def check_cifar_folder(name: str, root) -> Path:
+    """Raise DatasetError naming the missing file unless `root` is a complete python-batch folder."""
+    root = Path(root)
+    _, train_files, test_file, meta_file, _, _ = CIFAR_LAYOUT[name]
+    if not root.is_dir():
+        raise DatasetError(f"dataset.root: folder not found: {root}")
+    missing = [f for f in [*train_files, test_file, meta_file] if not (root / f).is_file()]
+    if missing:
+        raise DatasetError(
+            f"dataset.root: {root} lacks {', '.join(missing)} (expected the official {name} python-batch files)"
+        )
+    return root
+
+
+def load_cifar(name: str, root, download: bool = False, labels_only: bool = False) -> Dataset:
+    """Read CIFAR-10/100 from the official python-batch folder `root` (any number of rows per file)."""
+    folder, train_files, test_file, meta_file, label_key, names_key = CIFAR_LAYOUT[name]
+    root = Path(root)
+    if download and not root.is_dir():
+        from torchvision import datasets
+
+        if root.name != folder:
+            raise DatasetError(f"dataset.root: with download, the folder must be named {folder}, got {root}")
+        cls = datasets.CIFAR10 if name == "cifar10" else datasets.CIFAR100
+        cls(root=str(root.parent), train=True, download=True)
+    check_cifar_folder(name, root)
+    k = NUM_CLASSES[name]
+    meta = _unpickle(root / meta_file)
+    names = list(meta.get(names_key, [])) if isinstance(meta, dict) else []
+    if len(names) != k:
+        raise DatasetError(f"dataset.root: {root / meta_file} has {len(names)} '{names_key}', expected {k}")
+    parts = [_read_batch(root / f, label_key, k, labels_only) for f in train_files]
+    test_x, test_y = _read_batch(root / test_file, label_key, k, labels_only)
+    train_y = np.concatenate([y for _, y in parts])
+    train_x = None if labels_only else np.concatenate([x for x, _ in parts])
+    return Dataset(train_x, train_y, test_x, test_y, names)
+
+
+def cap_per_class(ds: Dataset, max_per_class: int | None) -> Dataset:
+    """Keep the first `max_per_class` training images of each class (deterministic, order kept)."""
+    if not max_per_class:
+        return ds
+    keep = np.concatenate([np.flatnonzero(ds.train_y == c)[:max_per_class] for c in range(ds.num_classes)])
+    keep.sort()
+    x = None if ds.train_x is None else ds.train_x[keep]
+    return Dataset(x, ds.train_y[keep], ds.test_x, ds.test_y, ds.class_names)
+
+
+def load_dataset(cfg: dict, labels_only: bool = False) -> Dataset:
+    """Dispatch on `cfg["name"]` (the config's `dataset` section)."""
+    name = cfg["name"]
+    if name == "digits":
+        ds = load_digits(cfg.get("test_fraction", 0.2), cfg.get("split_seed", 0))
+    elif name in CIFAR_LAYOUT:
+        ds = load_cifar(name, cfg["root"], cfg.get("download", False), labels_only)
+    else:
+        raise DatasetError(f"dataset.name: unknown dataset '{name}'; allowed: {', '.join(NUM_CLASSES)}")
+    return cap_per_class(ds, cfg.get("max_train_per_class"))

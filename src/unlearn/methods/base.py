@@ -1,0 +1,66 @@
+"""What every unlearning method receives, and the helpers they share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn.functional as F
+
+from ..loader import TensorLoader
+from ..training import optimize
+
+
+@dataclass
+class UnlearnData:
+    """The unlearning problem: training images/labels, forget/retain indices, and how models are built."""
+
+    x: torch.Tensor  # uint8 N x C x H x W, the whole training set D
+    y: torch.Tensor  # int64 N
+    forget_idx: torch.Tensor  # int64 indices of D_f into D
+    num_classes: int
+    device: torch.device = torch.device("cpu")
+    augment: dict = field(default_factory=dict)  # crop/flip, as in the training recipe
+    model_spec: dict = field(default_factory=dict)  # to build fresh models (Retrain, Bad Teacher)
+    info: dict = field(default_factory=dict)
+    recipe: dict = field(default_factory=dict)  # the training recipe (Retrain)
+
+    def __post_init__(self):
+        mask = torch.ones(len(self.y), dtype=torch.bool)
+        mask[self.forget_idx] = False
+        self.retain_idx = torch.nonzero(mask).flatten()
+
+    @property
+    def forget(self):
+        return self.x[self.forget_idx], self.y[self.forget_idx]
+
+    @property
+    def retain(self):
+        return self.x[self.retain_idx], self.y[self.retain_idx]
+
+    def loader(self, x, y, batch_size, seed, shuffle=True):
+        return TensorLoader(x, y, batch_size, shuffle=shuffle, augment=self.augment, seed=seed, device=self.device)
+
+
+def random_other_labels(y: torch.Tensor, num_classes: int, seed: int) -> torch.Tensor:
+    """A uniformly random label different from the true one, for each sample (seeded)."""
+    gen = torch.Generator().manual_seed(int(seed))
+    shift = torch.randint(1, num_classes, y.shape, generator=gen)
+    return (y.cpu() + shift) % num_classes
+
+
+def cross_entropy_epochs(model, data: UnlearnData, x, y, hp: dict, *, seed: int, tag: str):
+    """Minimise cross-entropy on (x, y) for hp["epochs"] epochs with the method's optimiser settings."""
+    loader = data.loader(x, y, hp["batch_size"], seed)
+
+    def loss_fn(batch):
+        xb, yb = batch
+        return F.cross_entropy(model(xb), yb)
+
+    return optimize(model, lambda epoch: loader, loss_fn, hp, tag=tag)
+
+
+def cycle(loader):
+    """Endless iteration over a loader (a new shuffle each pass)."""
+    while True:
+        yield from loader

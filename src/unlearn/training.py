@@ -1,0 +1,128 @@
+"""The one training recipe, used for the original model, the gold (retrain) model and, later, the twin
+and memorization models; plus the optimisation loop every unlearning method shares.
+
+A recipe is the config's `train` section:
+  epochs, batch_size, optimizer (sgd|adam), lr, momentum, weight_decay, nesterov,
+  schedule (constant|cosine|step), milestones (epochs, for step), gamma, label_smoothing,
+  augment {crop_pad, flip}.
+Same seed, same device, same thread count -> identical weights on the CPU.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable, Iterable
+
+import torch
+import torch.nn.functional as F
+
+from .loader import TensorLoader
+from .models import build_model
+
+log = logging.getLogger("unlearn.training")
+
+
+class DivergenceError(FloatingPointError):
+    """The training loss stopped being finite."""
+
+
+def seed_everything(seed: int) -> None:
+    torch.manual_seed(int(seed))
+    torch.use_deterministic_algorithms(True, warn_only=True)
+
+
+def resolve_device(name: str = "auto") -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+def make_optimizer(params, opt: dict) -> torch.optim.Optimizer:
+    name = opt.get("optimizer", "sgd")
+    lr, wd = float(opt["lr"]), float(opt.get("weight_decay", 0.0))
+    if name == "sgd":
+        return torch.optim.SGD(
+            params, lr=lr, momentum=float(opt.get("momentum", 0.0)), weight_decay=wd, nesterov=opt.get("nesterov", False)
+        )
+    if name == "adam":
+        return torch.optim.Adam(params, lr=lr, weight_decay=wd)
+    raise ValueError(f"optimizer: unknown optimizer '{name}'; allowed: adam, sgd")
+
+
+def lr_factor(opt: dict, epoch_progress: float) -> float:
+    """Multiplier of the base learning rate at a (fractional) epoch."""
+    schedule, epochs = opt.get("schedule", "constant"), max(1, int(opt.get("epochs", 1)))
+    if schedule == "cosine":
+        return 0.5 * (1.0 + math.cos(math.pi * min(1.0, epoch_progress / epochs)))
+    if schedule == "step":
+        passed = sum(epoch_progress >= m for m in opt.get("milestones", []))
+        return float(opt.get("gamma", 0.1)) ** passed
+    return 1.0
+
+
+def optimize(
+    model: torch.nn.Module,
+    batches: Callable[[int], Iterable],
+    loss_fn: Callable,
+    opt: dict,
+    *,
+    tag: str,
+    params=None,
+    after_step: Callable | None = None,
+) -> list[dict]:
+    """Run `opt["epochs"]` epochs of `loss_fn(batch)` minimisation over `batches(epoch)`.
+
+    The learning-rate schedule is applied per step. A non-finite epoch loss raises DivergenceError
+    naming `tag` and the epoch. Returns one {epoch, loss, seconds} record per epoch.
+    """
+    optimizer = make_optimizer(params if params is not None else model.parameters(), opt)
+    base = [g["lr"] for g in optimizer.param_groups]
+    epochs, history = int(opt.get("epochs", 1)), []
+    for epoch in range(epochs):
+        model.train()
+        start, total, count = time.perf_counter(), None, 0
+        batch_list = batches(epoch)
+        n_batches = max(1, len(batch_list)) if hasattr(batch_list, "__len__") else None
+        for i, batch in enumerate(batch_list):
+            if n_batches:
+                factor = lr_factor(opt, epoch + i / n_batches)
+                for g, b in zip(optimizer.param_groups, base, strict=True):
+                    g["lr"] = b * factor
+            loss = loss_fn(batch)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            if after_step is not None:
+                after_step()
+            total = loss.detach() if total is None else total + loss.detach()
+            count += 1
+        mean = float(total / count) if count else 0.0
+        if not math.isfinite(mean):
+            raise DivergenceError(f"{tag}: loss became {mean} at epoch {epoch + 1}/{epochs}")
+        history.append({"epoch": epoch + 1, "loss": mean, "seconds": time.perf_counter() - start})
+        log.info("%s epoch %d/%d loss %.4f (%.1fs)", tag, epoch + 1, epochs, mean, history[-1]["seconds"])
+    return history
+
+
+def fit(model, x, y, recipe: dict, *, seed: int, device, tag: str) -> list[dict]:
+    """Train `model` on uint8 images x / labels y with the recipe (cross-entropy, augmentation)."""
+    loader = TensorLoader(
+        x, y, recipe["batch_size"], shuffle=True, augment=recipe.get("augment"), seed=seed, device=device
+    )
+    smoothing = float(recipe.get("label_smoothing", 0.0))
+
+    def loss_fn(batch):
+        xb, yb = batch
+        return F.cross_entropy(model(xb), yb, label_smoothing=smoothing)
+
+    return optimize(model, lambda epoch: loader, loss_fn, recipe, tag=tag)
+
+
+def train_from_scratch(model_spec, info, x, y, recipe, *, seed, device, tag):
+    """Initialise a model from `seed` and train it with the recipe. Returns (model, history)."""
+    seed_everything(seed)
+    model = build_model(model_spec, info).to(device)
+    history = fit(model, x, y, recipe, seed=seed, device=device, tag=tag)
+    return model, history
