@@ -1,0 +1,67 @@
+"""Datasets: digits, the real CIFAR-10 sample beside the checkout, malformed folders; models' shapes."""
+
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from unlearn.checkpoints import data_info
+from unlearn.data import DatasetError, load_cifar, load_dataset, load_digits
+from unlearn.models import MODELS, build_model
+
+
+def test_digits_split_is_deterministic_and_stratified():
+    a, b = load_digits(), load_digits()
+    assert a.train_x.dtype == np.uint8 and a.train_x.shape[1:] == (1, 8, 8)
+    assert len(a.train_y) + len(a.test_y) == 1797 and len(a.test_y) == 360
+    assert np.array_equal(a.test_y, b.test_y) and np.array_equal(a.train_x, b.train_x)
+    assert set(np.bincount(a.test_y)) <= {35, 36, 37}
+    assert a.train_x.max() == 255
+
+
+def test_cifar10_sample_reads_with_exact_counts(cifar_sample):
+    ds = load_cifar("cifar10", cifar_sample)
+    assert ds.train_x.shape == (5085, 3, 32, 32) and ds.train_x.dtype == np.uint8
+    assert ds.test_x.shape == (1017, 3, 32, 32)
+    assert np.bincount(ds.train_y).tolist() == [517, 524, 490, 493, 537, 475, 503, 516, 529, 501]
+    assert np.bincount(ds.test_y).tolist() == [105, 93, 100, 104, 92, 87, 114, 102, 110, 110]
+    assert ds.class_names[0] == "airplane" and ds.class_names[9] == "truck"
+    capped = load_dataset({"name": "cifar10", "root": str(cifar_sample), "max_train_per_class": 100})
+    assert np.bincount(capped.train_y).tolist() == [100] * 10
+
+
+def test_missing_folder_and_file_are_named(tmp_path):
+    with pytest.raises(DatasetError, match="dataset.root: folder not found"):
+        load_cifar("cifar10", tmp_path / "nope")
+    (tmp_path / "batches.meta").write_bytes(b"")
+    with pytest.raises(DatasetError, match="lacks data_batch_1"):
+        load_cifar("cifar10", tmp_path)
+
+
+def test_malformed_batch_is_named(tmp_path, cifar_sample):
+    for f in cifar_sample.iterdir():
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    (tmp_path / "data_batch_2").write_bytes(b"not a pickle")
+    with pytest.raises(DatasetError, match="data_batch_2 is not a CIFAR python batch"):
+        load_cifar("cifar10", tmp_path)
+    with open(tmp_path / "data_batch_2", "wb") as fh:
+        pickle.dump({"labels": [1, 2], "data": np.zeros((2, 100), np.uint8)}, fh)
+    with pytest.raises(DatasetError, match="data_batch_2 has data of shape"):
+        load_cifar("cifar10", tmp_path)
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+@pytest.mark.parametrize("shape", [(1, 8), (3, 32)])
+def test_every_model_gives_logits_and_features(name, shape):
+    channels, size = shape
+    spec = {"name": name, "width": 0.25} if name != "vit" else {"name": name, "patch": 2 if size == 8 else 4, "dim": 32, "depth": 1, "heads": 2}
+    info = {"in_channels": channels, "image_size": size, "num_classes": 7, "mean": [0.5] * channels, "std": [0.25] * channels}
+    model = build_model(spec, info).eval()
+    x = torch.rand(3, channels, size, size)
+    assert model(x).shape == (3, 7)
+    assert model.features(x).shape[0] == 3 and model.features(x).ndim == 2
+
+
+def test_data_info_matches_bundle():
+    info = data_info(load_digits().to_tensors())
+    assert info["in_channels"] == 1 and info["image_size"] == 8 and info["num_classes"] == 10

@@ -1,0 +1,80 @@
+"""The training recipe: determinism, divergence errors, checkpoints, the loader."""
+
+import math
+
+import pytest
+import torch
+from unlearn.checkpoints import data_info, load_model, save_model
+from unlearn.data import load_digits
+from unlearn.loader import TensorLoader, random_crop_flip
+from unlearn.training import DivergenceError, lr_factor, train_from_scratch
+
+SPEC = {"name": "smallcnn", "width": 0.25}
+RECIPE = {"epochs": 2, "batch_size": 64, "lr": 0.05, "momentum": 0.9, "augment": {"crop_pad": 1}}
+
+
+@pytest.fixture(scope="module")
+def digits():
+    torch.set_num_threads(1)
+    bundle = load_digits().to_tensors()
+    return bundle, data_info(bundle)
+
+
+def test_same_seed_same_weights_on_cpu(digits):
+    bundle, info = digits
+    x, y = bundle["train_x"][:400], bundle["train_y"][:400]
+    a, _ = train_from_scratch(SPEC, info, x, y, RECIPE, seed=7, device="cpu", tag="a")
+    b, _ = train_from_scratch(SPEC, info, x, y, RECIPE, seed=7, device="cpu", tag="b")
+    c, _ = train_from_scratch(SPEC, info, x, y, RECIPE, seed=8, device="cpu", tag="c")
+    sa, sb, sc = a.state_dict(), b.state_dict(), c.state_dict()
+    assert all(torch.equal(sa[k], sb[k]) for k in sa)
+    assert not all(torch.equal(sa[k], sc[k]) for k in sa)
+
+
+def test_nan_loss_names_model_and_epoch(digits):
+    bundle, info = digits
+    bad = {**RECIPE, "lr": 1e30, "momentum": 0.0, "epochs": 3}
+    with pytest.raises(DivergenceError, match=r"original s3: loss became (nan|inf|-inf) at epoch \d/3"):
+        train_from_scratch(SPEC, info, bundle["train_x"][:256], bundle["train_y"][:256], bad, seed=0, device="cpu", tag="original s3")
+
+
+def test_checkpoint_round_trip_with_provenance(digits, tmp_path):
+    bundle, info = digits
+    model, _ = train_from_scratch(SPEC, info, bundle["train_x"][:128], bundle["train_y"][:128], {**RECIPE, "epochs": 1}, seed=0, device="cpu", tag="x")
+    path = tmp_path / "m.pt"
+    save_model(model, path, spec=SPEC, info=info, seed=0, config={"train": RECIPE})
+    loaded, ckpt = load_model(path)
+    assert ckpt["seed"] == 0 and ckpt["config"]["train"]["lr"] == 0.05 and "+src." in ckpt["code_version"]
+    x = bundle["test_x"][:16].float() / 255
+    model.eval()
+    assert torch.equal(model(x), loaded.eval()(x))
+    assert not list(tmp_path.glob(".*tmp")), "no temporary files left behind"
+
+
+def test_lr_schedules():
+    assert lr_factor({"schedule": "constant", "epochs": 4}, 3.0) == 1.0
+    assert lr_factor({"schedule": "cosine", "epochs": 4}, 0.0) == 1.0
+    assert lr_factor({"schedule": "cosine", "epochs": 4}, 2.0) == pytest.approx(0.5)
+    assert lr_factor({"schedule": "step", "milestones": [1, 3], "gamma": 0.1}, 3.5) == pytest.approx(0.01)
+    assert math.isclose(lr_factor({"schedule": "cosine", "epochs": 4}, 4.0), 0.0, abs_tol=1e-12)
+
+
+def test_loader_batches_cover_the_data_once_and_are_seeded():
+    x = torch.arange(10, dtype=torch.uint8).view(10, 1, 1, 1).expand(10, 1, 4, 4).contiguous()
+    y = torch.arange(10)
+    seen = torch.cat([yb for _, yb in TensorLoader(x, y, 3, shuffle=True, seed=1)])
+    assert sorted(seen.tolist()) == list(range(10))
+    again = torch.cat([yb for _, yb in TensorLoader(x, y, 3, shuffle=True, seed=1)])
+    assert torch.equal(seen, again)
+    xb, _ = next(iter(TensorLoader(x, y, 10)))
+    assert xb.dtype == torch.float32 and xb.max() <= 10 / 255 + 1e-6
+
+
+def test_crop_flip_moves_pixels_but_keeps_shape():
+    x = torch.zeros(64, 1, 5, 5)
+    x[:, :, 2, 0] = 1.0  # one bright pixel on the left edge
+    out = random_crop_flip(x, pad=1, flip=True, gen=torch.Generator().manual_seed(0))
+    assert out.shape == x.shape
+    cols = out.sum(dim=(1, 2)).argmax(dim=1)
+    assert len(set(cols.tolist())) > 1, "crops/flips should move the pixel for some images"
+    assert torch.equal(random_crop_flip(x, 0, False, torch.Generator()), x)
