@@ -78,3 +78,30 @@ def test_crop_flip_moves_pixels_but_keeps_shape():
     cols = out.sum(dim=(1, 2)).argmax(dim=1)
     assert len(set(cols.tolist())) > 1, "crops/flips should move the pixel for some images"
     assert torch.equal(random_crop_flip(x, 0, False, torch.Generator()), x)
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs", "kwargs"),
+    [
+        ("SGD", "SGD", {"lr": 0.1, "momentum": 0.9, "weight_decay": 5e-4}),
+        ("SGD", "SGD", {"lr": 0.1, "momentum": 0.9, "weight_decay": 5e-4, "nesterov": True}),
+        ("SGD", "SGD", {"lr": 0.1}),
+        ("Adam", "Adam", {"lr": 1e-2, "weight_decay": 1e-3}),
+    ],
+)
+def test_optimizers_match_torch_optim(ours, theirs, kwargs):
+    from unlearn import optim
+
+    torch.manual_seed(0)
+    a = torch.nn.Sequential(torch.nn.Linear(5, 4), torch.nn.ReLU(), torch.nn.Linear(4, 3))
+    b = torch.nn.Sequential(torch.nn.Linear(5, 4), torch.nn.ReLU(), torch.nn.Linear(4, 3))
+    b.load_state_dict(a.state_dict())
+    opt_a, opt_b = getattr(optim, ours)(a.parameters(), **kwargs), getattr(torch.optim, theirs)(b.parameters(), **kwargs)
+    for step in range(5):
+        x, y = torch.randn(8, 5), torch.randint(0, 3, (8,))
+        for model, opt in ((a, opt_a), (b, opt_b)):
+            opt.zero_grad()
+            torch.nn.functional.cross_entropy(model(x), y).backward()
+            opt.step()
+        for pa, pb in zip(a.parameters(), b.parameters(), strict=True):
+            torch.testing.assert_close(pa, pb, rtol=1e-5, atol=1e-6, msg=f"step {step}")
