@@ -6,13 +6,25 @@ from snakemake.utils import min_version
 min_version("9.0")
 
 
-configfile: "config.yaml"
+# the embedded default, unless --configfile names another experiment (which then replaces it, not merges)
+if not workflow.config_settings.configfiles:
+
+    configfile: "config.yaml"
 
 
 report: "report/workflow.rst"
 
 
 include: "rules/common.smk"
+
+
+wildcard_constraints:
+    seed=r"\d+",
+    scenario="|".join(SCENARIOS),
+    method="|".join(METHODS),
+    evaluated="|".join(EVALUATED),
+
+
 include: "rules/data.smk"
 include: "rules/train.smk"
 include: "rules/unlearn.smk"
@@ -21,6 +33,6 @@ include: "rules/report.smk"
 
 
 rule all:
+    default_target: True
     input:
         baselines_outputs(),
-    default_target: True

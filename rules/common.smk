@@ -1,21 +1,20 @@
-# Helpers shared by every rule file: config validation, paths, wildcard constraints, input functions.
-import os
+# Helpers shared by all rules -- config validation, paths, wildcard constraints, input functions.
 import sys
 from pathlib import Path
 
 SRC_ROOT = Path(workflow.basedir) / "src"
 LIB_DIR = SRC_ROOT / "unlearn"
-# jobs (and this file) import the workflow's own library, wherever the workflow is run from
+# the library is installed (editable) in the project's venv for the jobs; this makes it importable
+# here even when snakemake comes from elsewhere
 sys.path.insert(0, str(SRC_ROOT))
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    p for p in [str(SRC_ROOT), os.environ.get("PYTHONPATH", "")] if p
-)
 
 from unlearn.config import ConfigError, validate_config
 from unlearn import methods as method_registry
 
 try:
-    config = validate_config(config, Path(workflow.basedir) / "schemas/config.schema.yaml")
+    config = validate_config(
+        config, Path(workflow.basedir) / "schemas/config.schema.yaml"
+    )
 except ConfigError as exc:
     sys.exit(str(exc))
 
@@ -24,13 +23,6 @@ SEEDS = config["seeds"]
 SCENARIOS = list(config["scenarios"])
 METHODS = list(config["methods"])
 EVALUATED = ["original", *METHODS]
-
-
-wildcard_constraints:
-    seed=r"\d+",
-    scenario="|".join(SCENARIOS),
-    method="|".join(METHODS),
-    evaluated="|".join(EVALUATED),
 
 
 def lib(*modules):

@@ -2,6 +2,9 @@
 
 
 rule baselines_table:
+    input:
+        metrics=baselines_metrics(),
+        code=lib("metrics", "tables"),
     output:
         csv=report(
             "results/tables/baselines.csv",
@@ -15,9 +18,12 @@ rule baselines_table:
         ),
         tex="results/tables/baselines.tex",
         long=f"{RUN}/metrics/baselines_long.csv",
-    input:
-        metrics=baselines_metrics(),
-        code=lib("metrics", "tables"),
+    log:
+        f"{RUN}/logs/baselines_table.log",
+    benchmark:
+        f"{RUN}/benchmarks/baselines_table.tsv"
+    conda:
+        "../envs/unlearn.yaml"
     params:
         scenarios=config["scenarios"],
         methods=EVALUATED,
@@ -27,15 +33,14 @@ rule baselines_table:
             "epochs": config["train"]["epochs"],
             "seeds": SEEDS,
         },
-    log:
-        f"{RUN}/logs/baselines_table.log",
-    benchmark:
-        f"{RUN}/benchmarks/baselines_table.tsv"
     script:
         "../scripts/baselines_table.py"
 
 
 rule baselines_figure:
+    input:
+        long=f"{RUN}/metrics/baselines_long.csv",
+        code=lib("plots"),
     output:
         png=report(
             "figures/baselines.png",
@@ -43,12 +48,11 @@ rule baselines_figure:
             category="Baselines",
         ),
         pdf="figures/baselines.pdf",
-    input:
-        long=f"{RUN}/metrics/baselines_long.csv",
-        code=lib("plots"),
     log:
         f"{RUN}/logs/baselines_figure.log",
     benchmark:
         f"{RUN}/benchmarks/baselines_figure.tsv"
+    conda:
+        "../envs/unlearn.yaml"
     script:
         "../scripts/baselines_figure.py"

@@ -2,24 +2,26 @@
 
 
 rule train_original:
-    output:
-        model=f"{RUN}/models/original/s{{seed}}.pt",
-        probs=f"{RUN}/models/original/s{{seed}}.probs.npz",
     input:
         data=f"{RUN}/data.pt",
         code=lib("training", "loader", "checkpoints"),
         models=model_lib(),
-    params:
-        model=config["model"],
-        recipe=config["train"],
+    output:
+        model=f"{RUN}/models/original/s{{seed}}.pt",
+        probs=f"{RUN}/models/original/s{{seed}}.probs.npz",
     log:
         f"{RUN}/logs/train_original/s{{seed}}.log",
     benchmark:
         f"{RUN}/benchmarks/train_original/s{{seed}}.tsv"
+    conda:
+        "../envs/unlearn.yaml"
     threads: 1
     resources:
         mem_mb=4000,
         runtime=240,
         gpu=1,
+    params:
+        model=config["model"],
+        recipe=config["train"],
     script:
         "../scripts/train_original.py"

@@ -2,27 +2,29 @@
 
 
 rule unlearn:
-    output:
-        model=f"{RUN}/models/{{scenario}}/s{{seed}}/{{method}}.pt",
-        probs=f"{RUN}/models/{{scenario}}/s{{seed}}/{{method}}.probs.npz",
-        run=f"{RUN}/models/{{scenario}}/s{{seed}}/{{method}}.json",
     input:
         unpack(unlearn_inputs),
         code=lib("training", "loader", "checkpoints"),
         models=model_lib(),
         method=method_lib,
-    params:
-        hp=method_hparams,
-        model=config["model"],
-        recipe=config["train"],
+    output:
+        model=f"{RUN}/models/{{scenario}}/s{{seed}}/{{method}}.pt",
+        probs=f"{RUN}/models/{{scenario}}/s{{seed}}/{{method}}.probs.npz",
+        run=f"{RUN}/models/{{scenario}}/s{{seed}}/{{method}}.json",
     log:
         f"{RUN}/logs/unlearn/{{scenario}}_s{{seed}}_{{method}}.log",
     benchmark:
         f"{RUN}/benchmarks/unlearn/{{scenario}}_s{{seed}}_{{method}}.tsv"
+    conda:
+        "../envs/unlearn.yaml"
     threads: 1
     resources:
         mem_mb=4000,
         runtime=240,
         gpu=1,
+    params:
+        hp=method_hparams,
+        model=config["model"],
+        recipe=config["train"],
     script:
         "../scripts/unlearn.py"

@@ -1,6 +1,7 @@
 """Render figures/baselines.{png,pdf} from the long metrics table."""
 
 import pandas as pd
+
 from unlearn.io import setup_logging
 from unlearn.plots import baselines_figure
 

@@ -1,6 +1,7 @@
 """Gather every (scenario, seed, method) metric record into results/tables/baselines.{csv,md,tex}."""
 
 import pandas as pd
+
 from unlearn.io import load_json, save_text, setup_logging
 from unlearn.tables import aggregate, display_table, scale_note, to_latex, to_markdown
 

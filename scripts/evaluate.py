@@ -3,6 +3,7 @@
 import json
 
 import numpy as np
+
 from unlearn.evaluation import evaluate
 from unlearn.io import load_json, save_json, setup_logging
 
@@ -20,7 +21,7 @@ record = evaluate(
     forget["forgotten_classes"],
     seed=int(w["seed"]),
 )
-seconds = load_json(snakemake.input["run"])["seconds"] if "run" in snakemake.input.keys() else float("nan")
+seconds = load_json(snakemake.input["run"])["seconds"] if snakemake.input.get("run") else float("nan")
 record.update({"scenario": w["scenario"], "seed": int(w["seed"]), "method": w["evaluated"], "seconds": seconds})
 log.info("%s", json.dumps({k: record[k] for k in ("method", "acc_forget", "acc_retain", "acc_test", "tow")}))
 save_json(record, snakemake.output[0])

@@ -1,6 +1,7 @@
 """Write the forget set of one (scenario, seed) as an index file."""
 
 import numpy as np
+
 from unlearn.forget import forget_indices, forgotten_classes
 from unlearn.io import save_json, setup_logging
 

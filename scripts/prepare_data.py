@@ -3,6 +3,7 @@
 import sys
 
 import numpy as np
+
 from unlearn.data import load_dataset
 from unlearn.io import save_torch, setup_logging
 

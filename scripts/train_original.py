@@ -29,4 +29,6 @@ save_model(
     config={"train": recipe},
     extra={"history": history, "seconds": seconds},
 )
-save_probs(model, bundle, snakemake.output["probs"], batch_size=snakemake.config["evaluation"]["batch_size"], device=device)
+save_probs(
+    model, bundle, snakemake.output["probs"], batch_size=snakemake.config["evaluation"]["batch_size"], device=device
+)

@@ -3,6 +3,7 @@
 import time
 
 import torch
+
 from unlearn import methods
 from unlearn.checkpoints import data_info, load_bundle, load_model, save_model, save_probs, set_threads
 from unlearn.io import load_json, save_json, setup_logging
@@ -29,7 +30,7 @@ data = UnlearnData(
     info=info,
     recipe=recipe,
 )
-model = load_model(snakemake.input["original"], device)[0] if "original" in snakemake.input.keys() else None
+model = load_model(snakemake.input["original"], device)[0] if snakemake.input.get("original") else None
 seed_everything(seed)
 start = time.perf_counter()
 model = methods.get(method).unlearn(model, data, hp, seed=seed)
@@ -38,5 +39,7 @@ log.info("%s on %s seed %d: %.2fs (|D_f|=%d)", method, w["scenario"], seed, seco
 
 meta = {"method": method, "scenario": w["scenario"], "seed": seed, "hp": hp, "seconds": seconds, "device": str(device)}
 save_model(model, snakemake.output["model"], spec=spec, info=info, seed=seed, config={"hp": hp, "train": recipe})
-save_probs(model, bundle, snakemake.output["probs"], batch_size=snakemake.config["evaluation"]["batch_size"], device=device)
+save_probs(
+    model, bundle, snakemake.output["probs"], batch_size=snakemake.config["evaluation"]["batch_size"], device=device
+)
 save_json(meta, snakemake.output["run"])

@@ -6,9 +6,9 @@ import sys
 
 import pytest
 import yaml
-from unlearn.config import ConfigError, validate_config
-
 from conftest import REPO
+
+from unlearn.config import ConfigError, validate_config
 
 SCHEMA = REPO / "schemas/config.schema.yaml"
 BASE = yaml.safe_load((REPO / "config.yaml").read_text())
@@ -34,12 +34,24 @@ def test_default_config_is_valid_and_gets_defaults():
         (lambda c: c["dataset"].update(name="mnist"), r"dataset\.name: 'mnist' is not one of \['digits', 'cifar10'"),
         (lambda c: c["train"].update(lr=-0.1), r"train\.lr: -0\.1 is less than or equal to the minimum of 0"),
         (lambda c: c["methods"]["finetune"].update(lr=-1), r"methods\.finetune\.lr: -1 is less than or equal"),
-        (lambda c: c["scenarios"].update(bad={"kind": "full_class", "class": 10}), r"scenarios\.bad\.class: 10 is out of range; allowed: 0\.\.9"),
-        (lambda c: c["scenarios"].update(big={"kind": "sub_class", "class": 3, "n": 5000}), r"scenarios\.big\.n: forget size 5000 is larger than class 3"),
-        (lambda c: c["methods"]["neggrad_plus"].pop("alpha"), r"methods\.neggrad_plus\.alpha: required by method neggrad_plus"),
+        (
+            lambda c: c["scenarios"].update(bad={"kind": "full_class", "class": 10}),
+            r"scenarios\.bad\.class: 10 is out of range; allowed: 0\.\.9",
+        ),
+        (
+            lambda c: c["scenarios"].update(big={"kind": "sub_class", "class": 3, "n": 5000}),
+            r"scenarios\.big\.n: forget size 5000 is larger than class 3",
+        ),
+        (
+            lambda c: c["methods"]["neggrad_plus"].pop("alpha"),
+            r"methods\.neggrad_plus\.alpha: required by method neggrad_plus",
+        ),
         (lambda c: c["methods"].pop("retrain"), r"methods\.retrain: required"),
         (lambda c: c.update(dataset={"name": "cifar10"}), r"dataset\.root: required for dataset cifar10"),
-        (lambda c: c.update(dataset={"name": "cifar10", "root": "/nonexistent/cifar"}), r"dataset\.root: folder not found: /nonexistent/cifar"),
+        (
+            lambda c: c.update(dataset={"name": "cifar10", "root": "/nonexistent/cifar"}),
+            r"dataset\.root: folder not found: /nonexistent/cifar",
+        ),
         (lambda c: c.update(unknown_key=1), r"config: Additional properties are not allowed \('unknown_key'"),
     ],
 )
@@ -60,7 +72,19 @@ def test_snakemake_stops_before_any_job(tmp_path):
     bad["train"]["lr"] = -0.5
     (tmp_path / "bad.yaml").write_text(yaml.safe_dump(bad))
     proc = subprocess.run(
-        [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "-d", str(tmp_path), "--configfile", str(tmp_path / "bad.yaml"), "--cores", "1"],
+        [
+            sys.executable,
+            "-m",
+            "snakemake",
+            "-s",
+            str(REPO / "Snakefile"),
+            "-d",
+            str(tmp_path),
+            "--configfile",
+            str(tmp_path / "bad.yaml"),
+            "--cores",
+            "1",
+        ],
         capture_output=True,
         text=True,
         timeout=300,

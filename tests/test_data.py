@@ -5,6 +5,7 @@ import pickle
 import numpy as np
 import pytest
 import torch
+
 from unlearn.checkpoints import data_info
 from unlearn.data import DatasetError, load_cifar, load_dataset, load_digits
 from unlearn.models import MODELS, build_model
@@ -31,10 +32,10 @@ def test_cifar10_sample_reads_with_exact_counts(cifar_sample):
 
 
 def test_missing_folder_and_file_are_named(tmp_path):
-    with pytest.raises(DatasetError, match="dataset.root: folder not found"):
+    with pytest.raises(DatasetError, match=r"dataset\.root: folder not found"):
         load_cifar("cifar10", tmp_path / "nope")
     (tmp_path / "batches.meta").write_bytes(b"")
-    with pytest.raises(DatasetError, match="lacks data_batch_1"):
+    with pytest.raises(DatasetError, match=r"lacks data_batch_1"):
         load_cifar("cifar10", tmp_path)
 
 
@@ -54,8 +55,18 @@ def test_malformed_batch_is_named(tmp_path, cifar_sample):
 @pytest.mark.parametrize("shape", [(1, 8), (3, 32)])
 def test_every_model_gives_logits_and_features(name, shape):
     channels, size = shape
-    spec = {"name": name, "width": 0.25} if name != "vit" else {"name": name, "patch": 2 if size == 8 else 4, "dim": 32, "depth": 1, "heads": 2}
-    info = {"in_channels": channels, "image_size": size, "num_classes": 7, "mean": [0.5] * channels, "std": [0.25] * channels}
+    spec = (
+        {"name": name, "width": 0.25}
+        if name != "vit"
+        else {"name": name, "patch": 2 if size == 8 else 4, "dim": 32, "depth": 1, "heads": 2}
+    )
+    info = {
+        "in_channels": channels,
+        "image_size": size,
+        "num_classes": 7,
+        "mean": [0.5] * channels,
+        "std": [0.25] * channels,
+    }
     model = build_model(spec, info).eval()
     x = torch.rand(3, channels, size, size)
     assert model(x).shape == (3, 7)

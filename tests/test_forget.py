@@ -4,6 +4,7 @@ import re
 
 import numpy as np
 import pytest
+
 from unlearn.forget import ScenarioError, forget_indices, forget_size
 
 LABELS = np.repeat(np.arange(5), [10, 20, 30, 40, 50])  # 150 samples, class c has 10*(c+1)

@@ -4,6 +4,7 @@ import copy
 
 import pytest
 import torch
+
 from unlearn import methods
 from unlearn.checkpoints import data_info
 from unlearn.data import load_digits
@@ -27,11 +28,11 @@ def problem():
     torch.set_num_threads(1)
     bundle = load_digits().to_tensors()
     info = data_info(bundle)
-    model, _ = train_from_scratch(SPEC, info, bundle["train_x"], bundle["train_y"], RECIPE, seed=0, device="cpu", tag="t")
-    forget_idx = torch.nonzero(bundle["train_y"] == 3).flatten()
-    data = UnlearnData(
-        bundle["train_x"], bundle["train_y"], forget_idx, 10, model_spec=SPEC, info=info, recipe=RECIPE
+    model, _ = train_from_scratch(
+        SPEC, info, bundle["train_x"], bundle["train_y"], RECIPE, seed=0, device="cpu", tag="t"
     )
+    forget_idx = torch.nonzero(bundle["train_y"] == 3).flatten()
+    data = UnlearnData(bundle["train_x"], bundle["train_y"], forget_idx, 10, model_spec=SPEC, info=info, recipe=RECIPE)
     return model, data
 
 

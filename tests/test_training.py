@@ -4,6 +4,7 @@ import math
 
 import pytest
 import torch
+
 from unlearn.checkpoints import data_info, load_model, save_model
 from unlearn.data import load_digits
 from unlearn.loader import TensorLoader, random_crop_flip
@@ -35,12 +36,23 @@ def test_nan_loss_names_model_and_epoch(digits):
     bundle, info = digits
     bad = {**RECIPE, "lr": 1e30, "momentum": 0.0, "epochs": 3}
     with pytest.raises(DivergenceError, match=r"original s3: loss became (nan|inf|-inf) at epoch \d/3"):
-        train_from_scratch(SPEC, info, bundle["train_x"][:256], bundle["train_y"][:256], bad, seed=0, device="cpu", tag="original s3")
+        train_from_scratch(
+            SPEC, info, bundle["train_x"][:256], bundle["train_y"][:256], bad, seed=0, device="cpu", tag="original s3"
+        )
 
 
 def test_checkpoint_round_trip_with_provenance(digits, tmp_path):
     bundle, info = digits
-    model, _ = train_from_scratch(SPEC, info, bundle["train_x"][:128], bundle["train_y"][:128], {**RECIPE, "epochs": 1}, seed=0, device="cpu", tag="x")
+    model, _ = train_from_scratch(
+        SPEC,
+        info,
+        bundle["train_x"][:128],
+        bundle["train_y"][:128],
+        {**RECIPE, "epochs": 1},
+        seed=0,
+        device="cpu",
+        tag="x",
+    )
     path = tmp_path / "m.pt"
     save_model(model, path, spec=SPEC, info=info, seed=0, config={"train": RECIPE})
     loaded, ckpt = load_model(path)
@@ -96,7 +108,10 @@ def test_optimizers_match_torch_optim(ours, theirs, kwargs):
     a = torch.nn.Sequential(torch.nn.Linear(5, 4), torch.nn.ReLU(), torch.nn.Linear(4, 3))
     b = torch.nn.Sequential(torch.nn.Linear(5, 4), torch.nn.ReLU(), torch.nn.Linear(4, 3))
     b.load_state_dict(a.state_dict())
-    opt_a, opt_b = getattr(optim, ours)(a.parameters(), **kwargs), getattr(torch.optim, theirs)(b.parameters(), **kwargs)
+    opt_a, opt_b = (
+        getattr(optim, ours)(a.parameters(), **kwargs),
+        getattr(torch.optim, theirs)(b.parameters(), **kwargs),
+    )
     for step in range(5):
         x, y = torch.randn(8, 5), torch.randint(0, 3, (8,))
         for model, opt in ((a, opt_a), (b, opt_b)):

@@ -76,7 +76,7 @@ def check_semantics(config: dict) -> None:
     if "retrain" not in config["methods"]:
         raise ConfigError("config error: methods.retrain: required (the gold model every metric compares with)")
     # model
-    channels, size = image_info(ds["name"])
+    _, size = image_info(ds["name"])
     if config["model"]["name"] == "vit" and size % int(config["model"].get("patch", 4)):
         raise ConfigError(f"config error: model.patch: must divide the image size {size}")
     # dataset: folder, then scenario sizes against the real class counts

@@ -71,7 +71,7 @@ def _stratified_split(y: np.ndarray, test_fraction: float, seed: int):
     for c in np.unique(y):
         idx = np.flatnonzero(y == c)
         idx = idx[rng.permutation(len(idx))]
-        test.extend(idx[: int(round(test_fraction * len(idx)))].tolist())
+        test.extend(idx[: round(test_fraction * len(idx))].tolist())
     test_mask = np.zeros(len(y), dtype=bool)
     test_mask[test] = True
     return np.flatnonzero(~test_mask), np.flatnonzero(test_mask)
@@ -109,7 +109,7 @@ def _unpickle(path: Path) -> dict:
     try:
         with open(path, "rb") as fh:
             return pickle.load(fh, encoding="latin1")
-    except Exception as exc:  # noqa: BLE001 - any unpickling failure means a malformed file
+    except Exception as exc:
         raise DatasetError(f"dataset.root: {path} is not a CIFAR python batch ({exc})") from exc
 
 

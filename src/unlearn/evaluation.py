@@ -61,9 +61,9 @@ def evaluate(
             "mia_entropy_gap": gap_ent,
             "tow": M.tow(u["acc"], g["acc"]),
             "tow_mia": M.tow_mia(u["acc"], g["acc"], gap_eff),
-            "n_forget": int(len(forget_idx)),
-            "n_retain": int(len(retain_idx)),
-            "n_test": int(len(test_y)),
+            "n_forget": len(forget_idx),
+            "n_retain": len(retain_idx),
+            "n_test": len(test_y),
         }
     )
     return record

@@ -44,9 +44,10 @@ def forget_size(spec: dict, class_counts: list[int]) -> int:
     elif "fraction" in spec and spec["fraction"] is not None:
         if kind == "sub_class":
             raise ScenarioError("fraction: sub_class takes 'n', not 'fraction'")
-        n = int(round(float(spec["fraction"]) * available))
+        n = round(float(spec["fraction"]) * available)
     else:
-        raise ScenarioError(f"n: kind {kind} needs {'n' if kind == 'sub_class' else 'fraction' if kind == 'partial_class' else 'n or fraction'}")
+        needs = {"sub_class": "n", "partial_class": "fraction"}.get(kind, "n or fraction")
+        raise ScenarioError(f"n: kind {kind} needs {needs}")
     if n < 1:
         raise ScenarioError(f"n: forget set would be empty (asks for {n})")
     if n > available:

@@ -60,7 +60,9 @@ class TensorLoader:
             idx = order[i * self.batch_size : (i + 1) * self.batch_size]
             xb = self.x[idx].float().div_(255.0)
             if self.augment.get("crop_pad", 0) or self.augment.get("flip", False):
-                xb = random_crop_flip(xb, int(self.augment.get("crop_pad", 0)), bool(self.augment.get("flip")), self.gen)
+                xb = random_crop_flip(
+                    xb, int(self.augment.get("crop_pad", 0)), bool(self.augment.get("flip")), self.gen
+                )
             yield xb, self.y[idx]
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from .metrics import t_interval  # noqa: E402
-from .tables import method_order  # noqa: E402
+from .metrics import t_interval
+from .tables import method_order
 
 
 def baselines_figure(long: pd.DataFrame, png, pdf) -> None:
@@ -33,7 +33,9 @@ def baselines_figure(long: pd.DataFrame, png, pdf) -> None:
             ax.legend(fontsize=8, loc="lower left")
         ax = axes[1, j]
         stats = [t_interval(part.loc[part["method"] == m, "tow"].tolist()) for m in methods]
-        ax.bar(x, [s[0] for s in stats], yerr=[0 if np.isnan(s[1]) else s[1] for s in stats], color="tab:gray", capsize=3)
+        ax.bar(
+            x, [s[0] for s in stats], yerr=[0 if np.isnan(s[1]) else s[1] for s in stats], color="tab:gray", capsize=3
+        )
         ax.set_xticks(x, methods, rotation=60, ha="right", fontsize=8)
         ax.set_ylim(0, 1.05)
         if j == 0:

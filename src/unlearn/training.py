@@ -51,7 +51,13 @@ def make_optimizer(params, opt: dict):
     name = opt.get("optimizer", "sgd")
     lr, wd = float(opt["lr"]), float(opt.get("weight_decay", 0.0))
     if name == "sgd":
-        return SGD(params, lr=lr, momentum=float(opt.get("momentum", 0.0)), weight_decay=wd, nesterov=opt.get("nesterov", False))
+        return SGD(
+            params,
+            lr=lr,
+            momentum=float(opt.get("momentum", 0.0)),
+            weight_decay=wd,
+            nesterov=opt.get("nesterov", False),
+        )
     if name == "adam":
         return Adam(params, lr=lr, weight_decay=wd)
     raise ValueError(f"optimizer: unknown optimizer '{name}'; allowed: adam, sgd")

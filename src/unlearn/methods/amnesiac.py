@@ -10,7 +10,9 @@ REQUIRED = ("repair_epochs",)
 
 def unlearn(model, data: UnlearnData, hp: dict, *, seed: int):
     xf, yf = data.forget
-    cross_entropy_epochs(model, data, xf, random_other_labels(yf, data.num_classes, seed), hp, seed=seed, tag="amnesiac")
+    cross_entropy_epochs(
+        model, data, xf, random_other_labels(yf, data.num_classes, seed), hp, seed=seed, tag="amnesiac"
+    )
     if int(hp["repair_epochs"]) > 0:
         repair = {**hp, "epochs": int(hp["repair_epochs"])}
         cross_entropy_epochs(model, data, *data.retain, repair, seed=seed + 1, tag="amnesiac-repair")

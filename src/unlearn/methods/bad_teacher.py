@@ -26,7 +26,7 @@ def unlearn(model, data: UnlearnData, hp: dict, *, seed: int):
 
     gen = torch.Generator().manual_seed(int(seed))
     xr, yr = data.retain
-    keep = torch.randperm(len(yr), generator=gen)[: max(1, int(round(float(hp["retain_fraction"]) * len(yr))))]
+    keep = torch.randperm(len(yr), generator=gen)[: max(1, round(float(hp["retain_fraction"]) * len(yr)))]
     xf, _ = data.forget
     x = torch.cat([xr[keep], xf])
     is_forget = torch.cat([torch.zeros(len(keep), dtype=torch.long), torch.ones(len(xf), dtype=torch.long)])

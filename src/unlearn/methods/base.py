@@ -19,7 +19,7 @@ class UnlearnData:
     y: torch.Tensor  # int64 N
     forget_idx: torch.Tensor  # int64 indices of D_f into D
     num_classes: int
-    device: torch.device = torch.device("cpu")
+    device: torch.device | str = "cpu"
     augment: dict = field(default_factory=dict)  # crop/flip, as in the training recipe
     model_spec: dict = field(default_factory=dict)  # to build fresh models (Retrain, Bad Teacher)
     info: dict = field(default_factory=dict)

@@ -17,7 +17,10 @@ MODELS = {"smallcnn": SmallCNN, "resnet18": ResNet18, "allcnn": AllCNN, "vit": V
 
 
 def build_model(spec: dict, info: dict) -> Classifier:
-    """spec: the config's `model` section ({name, width, ...}); info: {in_channels, image_size, num_classes, mean, std}."""
+    """Build the model named in `spec` (the config's `model` section: name, width, ...).
+
+    info: {in_channels, image_size, num_classes, mean, std} of the dataset (checkpoints.data_info).
+    """
     name = spec["name"]
     if name not in MODELS:
         raise ValueError(f"model.name: unknown model '{name}'; allowed: {', '.join(sorted(MODELS))}")

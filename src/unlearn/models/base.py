@@ -27,4 +27,4 @@ class Classifier(nn.Module):
 
 
 def scaled(channels: int, width: float) -> int:
-    return max(4, int(round(channels * width)))
+    return max(4, round(channels * width))
