@@ -1,0 +1,47 @@
+# Two commands: `make reproduce` (the whole workflow on config.yaml) and `make test` (lint + tests).
+# Both create the virtual environment with the pinned dependencies when it is missing.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+CORES ?= all
+SMK := $(BIN)/snakemake --profile profiles/default --cores $(CORES)
+
+.PHONY: reproduce test lint unit venv report dry-run bench clean
+
+reproduce: $(STAMP)
+	$(SMK)
+
+test: lint unit
+
+venv: $(STAMP)
+
+$(STAMP): envs/requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), f"Python 3.11 needed (pinned torch wheels), found {sys.version.split()[0]}"'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r envs/requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/snakefmt --check Snakefile rules/
+	$(BIN)/snakemake --lint --cores 1
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest
+
+dry-run: $(STAMP)
+	$(SMK) --dry-run
+
+report: $(STAMP)
+	$(SMK) --report results/report.html
+
+bench: $(STAMP)
+	$(BIN)/python bench/loader_throughput.py
+	$(BIN)/python bench/pipeline_timing.py
+
+clean:
+	rm -rf results figures .snakemake

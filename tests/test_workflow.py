@@ -1,0 +1,186 @@
+"""Real Snakemake runs of tiny configs: every table and figure, no-op reruns, incremental reruns,
+failed jobs leaving nothing behind, the HTML report, and the CIFAR-10 sample through the workflow."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+import yaml
+
+from conftest import REPO
+
+pytestmark = pytest.mark.workflow
+
+WORKFLOW_FILES = ["Snakefile", "rules", "scripts", "src", "schemas", "report", "envs", "config.yaml"]
+METHODS = {
+    "retrain": {},
+    "finetune": {"epochs": 1, "lr": 0.02, "batch_size": 64},
+    "neggrad": {"epochs": 1, "lr": 0.005, "batch_size": 32},
+    "neggrad_plus": {"epochs": 1, "lr": 0.02, "batch_size": 64, "alpha": 0.9},
+    "random_label": {"epochs": 1, "lr": 0.02, "batch_size": 64},
+    "amnesiac": {"epochs": 1, "lr": 0.02, "batch_size": 32, "repair_epochs": 1},
+    "bad_teacher": {"epochs": 1, "lr": 0.001, "optimizer": "adam", "temperature": 1.0, "retain_fraction": 0.3},
+}
+TINY = {
+    "name": "tiny",
+    "device": "cpu",
+    "dataset": {"name": "digits"},
+    "model": {"name": "smallcnn", "width": 0.25},
+    "train": {"epochs": 3, "batch_size": 64, "lr": 0.05, "schedule": "cosine", "augment": {"crop_pad": 1}},
+    "seeds": [0, 1],
+    "scenarios": {"fullclass": {"kind": "full_class", "class": 1}, "subclass": {"kind": "sub_class", "class": 2, "n": 10}},
+    "methods": METHODS,
+}
+
+
+def snakemake(workdir, *args, config="tiny.yaml", check=True):
+    cmd = [sys.executable, "-m", "snakemake", "-s", str(workdir / "Snakefile"), "-d", str(workdir)]
+    cmd += ["--configfile", str(workdir / config), "--cores", "2", *args]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1200, env={**os.environ, "PYTHONPATH": ""})
+    if check and proc.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}")
+    return proc
+
+
+def planned_jobs(workdir, config="tiny.yaml") -> dict[str, int]:
+    """Rule -> job count that a dry run would execute now."""
+    out = snakemake(workdir, "-n", config=config).stdout
+    if "Nothing to be done" in out:
+        return {}
+    table = out.split("Job stats:")[1].split("\n")
+    counts = {}
+    for line in table[3:]:
+        parts = line.split()
+        if len(parts) != 2 or parts[0] == "total":
+            break
+        counts[parts[0]] = int(parts[1])
+    return counts
+
+
+def write_config(workdir, cfg, name="tiny.yaml"):
+    (workdir / name).write_text(yaml.safe_dump(cfg, sort_keys=False))
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    """A copy of the workflow with the tiny config, run once end to end."""
+    work = tmp_path_factory.mktemp("workflow")
+    for name in WORKFLOW_FILES:
+        src = REPO / name
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, work / name)
+    write_config(work, TINY)
+    snakemake(work)
+    return work
+
+
+def test_every_table_and_figure_is_written(workdir):
+    csv = pd.read_csv(workdir / "results/tables/baselines.csv")
+    expected_methods = ["retrain", "original", *[m for m in METHODS if m != "retrain"]]
+    for scenario in TINY["scenarios"]:
+        rows = csv[csv["scenario"] == scenario]
+        assert rows["method"].tolist() == expected_methods, "gold first, then original, then config order"
+        assert (rows["n_seeds"] == 2).all()
+    for col in ["acc_forget_mean", "acc_retain_mean", "acc_test_mean", "delta_forget_mean", "activation_distance_mean",
+                "mia_efficacy_mean", "mia_entropy_mean", "mia_gap_mean", "tow_mean", "tow_ci95", "tow_mia_mean",
+                "seconds_mean"]:  # fmt: skip
+        assert col in csv.columns
+    gold = csv[csv["method"] == "retrain"]
+    assert (gold["tow_mean"] == 1.0).all() and (gold["delta_forget_mean"] == 0.0).all()
+    full = csv[(csv["scenario"] == "fullclass") & (csv["method"] == "retrain")].iloc[0]
+    assert full["acc_forget_mean"] == 0.0, "a gold model never trained on class 1 cannot predict it"
+    assert full["acc_test_forgotten_mean"] == 0.0
+
+    md = (workdir / "results/tables/baselines.md").read_text()
+    assert "| fullclass" in md and "bad_teacher" in md and "±" in md and "Scale: dataset digits" in md
+    assert "\\begin{tabular}" in (workdir / "results/tables/baselines.tex").read_text()
+    assert (workdir / "figures/baselines.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (workdir / "figures/baselines.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_every_job_has_a_log_and_a_benchmark(workdir):
+    run = workdir / "results/runs/tiny"
+    logs = list((run / "logs").rglob("*.log"))
+    benchmarks = list((run / "benchmarks").rglob("*.tsv"))
+    n_jobs = 1 + 4 + 2 + 4 * 7 + 4 * 8 + 2  # data, forget sets, originals, unlearn, evaluate, table, figure
+    assert len(logs) == n_jobs and len(benchmarks) == n_jobs
+    assert "finetune on subclass seed 1" in (run / "logs/unlearn/subclass_s1_finetune.log").read_text()
+
+
+def test_checkpoints_and_metrics_carry_provenance(workdir):
+    import torch
+
+    ckpt = torch.load(workdir / "results/runs/tiny/models/fullclass/s0/neggrad.pt", weights_only=True)
+    assert ckpt["seed"] == 0 and ckpt["config"]["hp"]["lr"] == 0.005 and "+src." in ckpt["code_version"]
+
+
+def test_second_run_does_nothing(workdir):
+    assert planned_jobs(workdir) == {}
+
+
+def test_changing_one_method_reruns_only_that_method(workdir):
+    cfg = yaml.safe_load((workdir / "tiny.yaml").read_text())
+    cfg["methods"]["finetune"]["lr"] = 0.03
+    write_config(workdir, cfg)
+    assert planned_jobs(workdir) == {"unlearn": 4, "evaluate": 4, "baselines_table": 1, "baselines_figure": 1, "all": 1}
+    models = workdir / "results/runs/tiny/models/subclass/s0"
+    before = {m: (models / f"{m}.pt").stat().st_mtime_ns for m in ("finetune", "neggrad")}
+    snakemake(workdir)
+    assert (models / "finetune.pt").stat().st_mtime_ns > before["finetune"]
+    assert (models / "neggrad.pt").stat().st_mtime_ns == before["neggrad"]
+    assert planned_jobs(workdir) == {}
+
+
+def test_editing_a_library_module_reruns_the_rules_using_it(workdir):
+    def touch_source(relative):
+        path = workdir / "src/unlearn" / relative
+        time.sleep(0.01)
+        path.write_text(path.read_text() + "\n# edited by the test\n")
+
+    touch_source("metrics.py")
+    assert planned_jobs(workdir) == {"evaluate": 32, "baselines_table": 1, "baselines_figure": 1, "all": 1}
+    snakemake(workdir)
+    touch_source("methods/neggrad.py")
+    assert planned_jobs(workdir) == {"unlearn": 4, "evaluate": 4, "baselines_table": 1, "baselines_figure": 1, "all": 1}
+
+
+def test_report_contains_tables_and_figures(workdir):
+    snakemake(workdir)
+    snakemake(workdir, "--report", str(workdir / "report.html"))
+    html = (workdir / "report.html").read_text(errors="replace")
+    assert "baselines.png" in html and "baselines.md" in html
+
+
+def test_diverging_job_fails_and_leaves_no_output(workdir):
+    cfg = {**TINY, "name": "diverge", "seeds": [0], "train": {**TINY["train"], "lr": 1e30, "momentum": 0.0}}
+    write_config(workdir, cfg, "diverge.yaml")
+    target = "results/runs/diverge/models/original/s0.pt"
+    proc = snakemake(workdir, target, config="diverge.yaml", check=False)
+    assert proc.returncode != 0
+    assert not (workdir / target).exists()
+    assert not (workdir / "results/runs/diverge/models/original/s0.probs.npz").exists()
+    log = (workdir / "results/runs/diverge/logs/train_original/s0.log").read_text()
+    assert re.search(r"original s0: loss became (nan|inf|-inf) at epoch 1/3", proc.stderr + log)
+
+
+def test_cifar10_sample_through_the_workflow(workdir, cifar_sample):
+    cfg = {
+        **TINY,
+        "name": "cifar-tiny",
+        "dataset": {"name": "cifar10", "root": str(cifar_sample), "max_train_per_class": 30},
+        "train": {**TINY["train"], "epochs": 1, "augment": {"crop_pad": 4, "flip": True}},
+        "seeds": [0],
+        "scenarios": {"subclass": {"kind": "sub_class", "class": 3, "n": 10}},
+        "methods": {"retrain": {}, "finetune": METHODS["finetune"]},
+    }
+    write_config(workdir, cfg, "cifar.yaml")
+    snakemake(workdir, config="cifar.yaml")
+    csv = pd.read_csv(workdir / "results/tables/baselines.csv")
+    assert csv["method"].tolist() == ["retrain", "original", "finetune"]
+    assert "dataset cifar10" in (workdir / "results/tables/baselines.md").read_text()
