@@ -13,7 +13,6 @@ import time
 import pandas as pd
 import pytest
 import yaml
-
 from conftest import REPO
 
 pytestmark = pytest.mark.workflow
@@ -35,7 +34,10 @@ TINY = {
     "model": {"name": "smallcnn", "width": 0.25},
     "train": {"epochs": 3, "batch_size": 64, "lr": 0.05, "schedule": "cosine", "augment": {"crop_pad": 1}},
     "seeds": [0, 1],
-    "scenarios": {"fullclass": {"kind": "full_class", "class": 1}, "subclass": {"kind": "sub_class", "class": 2, "n": 10}},
+    "scenarios": {
+        "fullclass": {"kind": "full_class", "class": 1},
+        "subclass": {"kind": "sub_class", "class": 2, "n": 10},
+    },
     "methods": METHODS,
 }
 

@@ -1,0 +1,56 @@
+"""Wall time of the whole workflow on a config from scratch, then of a rerun with nothing changed.
+
+    .venv/bin/python bench/pipeline_timing.py [--configfile config.yaml] [--cores 2]
+
+Runs in a temporary copy of the workflow (your results/ are untouched) and prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+FILES = ["Snakefile", "rules", "scripts", "src", "schemas", "report", "envs", "profiles", "config.yaml", "configs"]
+
+
+def run(work, config, cores):
+    cmd = [sys.executable, "-m", "snakemake", "--profile", "profiles/default", "--cores", str(cores)]
+    cmd += ["--configfile", config]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"snakemake failed:\n{proc.stderr[-4000:]}")
+    done = re.findall(r"(\d+) of (\d+) steps", proc.stderr)
+    return seconds, (done[-1][1] if done else "0")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--configfile", default="config.yaml")
+    parser.add_argument("--cores", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=REPO.parent) as tmp:
+        work = Path(tmp)
+        for name in FILES:
+            src = REPO / name
+            (shutil.copytree if src.is_dir() else shutil.copy2)(src, work / name)
+        config = str((REPO / args.configfile).resolve())
+        fresh, jobs = run(work, config, args.cores)
+        noop, noop_jobs = run(work, config, args.cores)
+    print(f"Config {args.configfile}; {args.cores} cores\n")
+    print("| run | wall time (s) | jobs |")
+    print("|---|---:|---:|")
+    print(f"| from scratch | {fresh:.1f} | {jobs} |")
+    print(f"| again, nothing changed | {noop:.1f} | {noop_jobs} |")
+
+
+if __name__ == "__main__":
+    main()
