@@ -40,7 +40,7 @@ rule baselines_table:
 rule baselines_figure:
     input:
         long=f"{RUN}/metrics/baselines_long.csv",
-        code=lib("plots"),
+        code=lib("plots", "tables", "metrics"),
     output:
         png=report(
             "figures/baselines.png",

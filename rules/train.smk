@@ -4,7 +4,7 @@
 rule train_original:
     input:
         data=f"{RUN}/data.pt",
-        code=lib("training", "loader", "checkpoints"),
+        code=lib("training", "optim", "loader", "checkpoints"),
         models=model_lib(),
     output:
         model=f"{RUN}/models/original/s{{seed}}.pt",

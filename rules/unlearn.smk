@@ -4,7 +4,7 @@
 rule unlearn:
     input:
         unpack(unlearn_inputs),
-        code=lib("training", "loader", "checkpoints"),
+        code=lib("training", "optim", "loader", "checkpoints"),
         models=model_lib(),
         method=method_lib,
     output:

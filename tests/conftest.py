@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "src"))
 CIFAR_SAMPLE = Path(os.environ.get("CIFAR10_SAMPLE", REPO.parent / "shared" / "data" / "cifar-10-batches-py"))
 
 
