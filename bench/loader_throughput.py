@@ -63,22 +63,27 @@ def torchvision_loader(x, y, batch_size, workers):
 
 
 def measure(batches_iter, n_batches, batch_size, model=None):
+    """Images/s over n_batches, after one untimed warm-up batch (worker start-up, first model step)."""
     opt = SGD(model.parameters(), lr=0.01, momentum=0.9) if model is not None else None
-    it = iter(batches_iter)
-    next(it)  # warm-up (and worker start-up) excluded
-    start = time.perf_counter()
-    for _ in range(n_batches):
-        xb, yb = next(it)
+
+    def step(xb, yb):
         if model is not None:
             opt.zero_grad()
             F.cross_entropy(model(xb), yb).backward()
             opt.step()
+
+    it = iter(batches_iter)
+    step(*next(it))
+    start = time.perf_counter()
+    for _ in range(n_batches):
+        step(*next(it))
     return n_batches * batch_size / (time.perf_counter() - start)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--batches", type=int, default=30)
+    parser.add_argument("--batches", type=int, default=20)
+    parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--width", type=float, default=0.125, help="ResNet-18 width multiplier")
@@ -96,16 +101,22 @@ def main():
             augment={"crop_pad": 4, "flip": True}, seed=0,
         )  # fmt: skip
 
-    rows = []
-    for label, make in [
+    pipelines = [
         ("TensorLoader (ours)", ours),
         ("DataLoader + transforms, 0 workers", lambda: torchvision_loader(x, y, args.batch_size, 0)),
         ("DataLoader + transforms, 2 workers", lambda: torchvision_loader(x, y, args.batch_size, 2)),
-    ]:
-        load = measure(make(), args.batches, args.batch_size)
-        rows.append((label, load, measure(make(), args.batches, args.batch_size, model)))
+    ]
+    results = {label: ([], []) for label, _ in pipelines}
+    for _ in range(args.repeats):  # interleaved repeats, median reported
+        for label, make in pipelines:
+            results[label][0].append(measure(make(), args.batches, args.batch_size))
+            results[label][1].append(measure(make(), args.batches, args.batch_size, model))
+    rows = [(label, float(np.median(load)), float(np.median(train))) for label, (load, train) in results.items()]
     base_load, base_train = rows[0][1], rows[0][2]
-    print(f"Data: {source}; model ResNet-18 x{args.width}; batch {args.batch_size}; {args.threads} threads; CPU\n")
+    print(
+        f"Data: {source}; model ResNet-18 x{args.width}; batch {args.batch_size}; {args.threads} threads; CPU; "
+        f"median of {args.repeats} runs of {args.batches} batches\n"
+    )
     print("| pipeline | loading only (img/s) | training step (img/s) | ours / this (training) |")
     print("|---|---:|---:|---:|")
     for label, load, train in rows:
