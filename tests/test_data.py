@@ -8,6 +8,7 @@ import torch
 
 from unlearn.checkpoints import data_info
 from unlearn.data import DatasetError, load_cifar, load_dataset, load_digits
+from unlearn.loader import embed, predict_proba
 from unlearn.models import MODELS, build_model
 
 
@@ -71,6 +72,9 @@ def test_every_model_gives_logits_and_features(name, shape):
     x = torch.rand(3, channels, size, size)
     assert model(x).shape == (3, 7)
     assert model.features(x).shape[0] == 3 and model.features(x).ndim == 2
+    images = (x * 255).to(torch.uint8)
+    assert torch.allclose(predict_proba(model, images, batch_size=2).sum(1), torch.ones(3))
+    assert embed(model, images, batch_size=2).shape == model.features(x).shape
 
 
 def test_data_info_matches_bundle():

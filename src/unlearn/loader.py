@@ -67,22 +67,21 @@ class TensorLoader:
 
 
 @torch.no_grad()
-def predict_proba(model, x, batch_size=512, device="cpu") -> torch.Tensor:
-    """Softmax outputs of `model` on uint8 images `x` (no augmentation), as float32 on the CPU."""
+def _map_batches(fn, model, x, batch_size, device) -> torch.Tensor:
+    """Apply fn(model, images in [0, 1]) to uint8 images x in eval mode, batch by batch; float32 on the CPU."""
     model.eval()
-    out = []
-    for i in range(0, len(x), batch_size):
-        xb = x[i : i + batch_size].to(device).float().div_(255.0)
-        out.append(torch.softmax(model(xb).float(), dim=1).cpu())
+    out = [
+        fn(model, x[i : i + batch_size].to(device).float().div_(255.0)).float().cpu()
+        for i in range(0, len(x), batch_size)
+    ]
     return torch.cat(out) if out else torch.empty(0)
 
 
-@torch.no_grad()
+def predict_proba(model, x, batch_size=512, device="cpu") -> torch.Tensor:
+    """Softmax outputs of `model` on uint8 images `x` (no augmentation)."""
+    return _map_batches(lambda m, xb: torch.softmax(m(xb).float(), dim=1), model, x, batch_size, device)
+
+
 def embed(model, x, batch_size=512, device="cpu") -> torch.Tensor:
     """Penultimate-layer features of `model` on uint8 images `x` (no augmentation)."""
-    model.eval()
-    out = []
-    for i in range(0, len(x), batch_size):
-        xb = x[i : i + batch_size].to(device).float().div_(255.0)
-        out.append(model.features(xb).float().cpu())
-    return torch.cat(out)
+    return _map_batches(lambda m, xb: m.features(xb), model, x, batch_size, device)
