@@ -80,3 +80,31 @@ def test_every_model_gives_logits_and_features(name, shape):
 def test_data_info_matches_bundle():
     info = data_info(load_digits().to_tensors())
     assert info["in_channels"] == 1 and info["image_size"] == 8 and info["num_classes"] == 10
+
+
+def test_cifar100_layout_is_read(tmp_path):
+    """No CIFAR-100 here: write a small folder in the official cifar-100-python layout and read it back."""
+    rng = np.random.default_rng(0)
+    root = tmp_path / "cifar-100-python"
+    root.mkdir()
+    for name, n in (("train", 300), ("test", 50)):
+        labels = (np.arange(n) % 100).tolist()
+        with open(root / name, "wb") as fh:
+            pickle.dump(
+                {
+                    "fine_labels": labels,
+                    "coarse_labels": [0] * n,
+                    "data": rng.integers(0, 256, (n, 3072), dtype=np.uint8),
+                },
+                fh,
+            )
+    with open(root / "meta", "wb") as fh:
+        pickle.dump({"fine_label_names": [f"c{i}" for i in range(100)]}, fh)
+    ds = load_dataset({"name": "cifar100", "root": str(root)})
+    assert ds.num_classes == 100 and ds.train_x.shape == (300, 3, 32, 32) and len(ds.test_y) == 50
+    assert np.bincount(ds.train_y).tolist() == [3] * 100
+
+
+def test_download_needs_the_official_folder_name(tmp_path):
+    with pytest.raises(DatasetError, match=r"must be named cifar-10-batches-py"):
+        load_cifar("cifar10", tmp_path / "my-cifar", download=True)
