@@ -2,10 +2,8 @@
 
 import sys
 
-import numpy as np
-
 from unlearn.data import load_dataset
-from unlearn.io import save_torch, setup_logging
+from unlearn.io import save_npz, save_torch, setup_logging
 
 log = setup_logging(snakemake.log[0], "prepare_data")
 try:
@@ -23,5 +21,4 @@ log.info(
     ds.num_classes,
 )
 save_torch(bundle, snakemake.output["data"])
-with open(snakemake.output["labels"], "wb") as fh:
-    np.savez(fh, train=ds.train_y, test=ds.test_y)
+save_npz(snakemake.output["labels"], train=ds.train_y, test=ds.test_y)

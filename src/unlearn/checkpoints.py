@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
 import torch
 
-from .io import code_version, load_torch, save_torch
+from .io import code_version, load_torch, save_npz, save_torch
 from .loader import predict_proba
 from .models import build_model
 
@@ -47,16 +46,9 @@ def load_model(path, device="cpu"):
 
 def save_probs(model, bundle: dict, path, *, batch_size: int, device) -> None:
     """Softmax outputs on the whole training and test sets (what every metric is computed from)."""
-    from .io import _atomic
-
     train = predict_proba(model, bundle["train_x"], batch_size, device).numpy()
     test = predict_proba(model, bundle["test_x"], batch_size, device).numpy()
-
-    def write(tmp):
-        with open(tmp, "wb") as fh:
-            np.savez(fh, train=train, test=test)
-
-    _atomic(path, write)
+    save_npz(path, train=train, test=test)
 
 
 def load_bundle(path) -> dict:

@@ -9,7 +9,6 @@ Every failure is a ConfigError whose message is one line naming the field, e.g.
 from __future__ import annotations
 
 import copy
-from pathlib import Path
 
 import yaml
 
@@ -111,7 +110,3 @@ def validate_config(config: dict, schema_path) -> dict:
 def load_config(path, schema_path) -> dict:
     with open(path) as fh:
         return validate_config(yaml.safe_load(fh), schema_path)
-
-
-def repo_root() -> Path:
-    return Path(__file__).resolve().parents[2]

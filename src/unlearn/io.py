@@ -39,7 +39,7 @@ def code_version() -> str:
     return f"{commit}+src.{src}"
 
 
-def _atomic(path: str | os.PathLike, write) -> None:
+def atomic_write(path: str | os.PathLike, write) -> None:
     """Write through a temporary file in the same folder, then rename into place."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -56,7 +56,7 @@ def _atomic(path: str | os.PathLike, write) -> None:
 def save_torch(obj, path) -> None:
     import torch
 
-    _atomic(path, lambda tmp: torch.save(obj, tmp))
+    atomic_write(path, lambda tmp: torch.save(obj, tmp))
 
 
 def load_torch(path, map_location="cpu"):
@@ -72,7 +72,18 @@ def save_json(obj, path) -> None:
             json.dump(obj, fh, indent=2, sort_keys=True)
             fh.write("\n")
 
-    _atomic(path, write)
+    atomic_write(path, write)
+
+
+def save_npz(path, **arrays) -> None:
+    """numpy arrays into one .npz file, written atomically."""
+    import numpy as np
+
+    def write(tmp):
+        with open(tmp, "wb") as fh:
+            np.savez(fh, **arrays)
+
+    atomic_write(path, write)
 
 
 def load_json(path):
@@ -84,7 +95,7 @@ def save_text(text: str, path) -> None:
     def write(tmp):
         Path(tmp).write_text(text)
 
-    _atomic(path, write)
+    atomic_write(path, write)
 
 
 def setup_logging(log_path=None, name: str = "unlearn") -> logging.Logger:
