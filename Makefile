@@ -6,7 +6,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORES ?= all
-SMK := $(BIN)/snakemake --profile profiles/default --cores $(CORES)
+CONFIG ?=
+SMK := $(BIN)/snakemake --profile profiles/default --cores $(CORES) $(if $(CONFIG),--configfile $(CONFIG))
 
 .PHONY: reproduce test lint unit venv report dry-run bench clean
 

@@ -9,38 +9,38 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .metrics import t_interval
 from .tables import method_order
+
+ACCURACIES = [("acc_forget", "D_f"), ("acc_retain", "D_r"), ("acc_test", "D_test")]
 
 
 def baselines_figure(long: pd.DataFrame, png, pdf) -> None:
-    """Per scenario (columns): accuracy on D_f / D_r / D_test per method (top) and ToW ± 95% CI (bottom)."""
+    """Per scenario (columns, in the table's order): accuracy on D_f / D_r / D_test per method (top,
+    mean over seeds) and ToW (bottom: bar = mean over seeds, dots = the individual seeds)."""
     scenarios = list(dict.fromkeys(long["scenario"]))
     methods = method_order(list(dict.fromkeys(long["method"])))
-    fig, axes = plt.subplots(2, len(scenarios), figsize=(3.6 * len(scenarios), 6.2), squeeze=False, sharey="row")
+    fig, axes = plt.subplots(2, len(scenarios), figsize=(3.6 * len(scenarios), 6.4), squeeze=False, sharey="row")
     x = np.arange(len(methods))
     for j, scenario in enumerate(scenarios):
         part = long[long["scenario"] == scenario]
-        ax = axes[0, j]
-        for k, (col, label) in enumerate([("acc_forget", "D_f"), ("acc_retain", "D_r"), ("acc_test", "D_test")]):
+        top, bottom = axes[0, j], axes[1, j]
+        for k, (col, label) in enumerate(ACCURACIES):
             means = [part.loc[part["method"] == m, col].mean() * 100 for m in methods]
-            ax.bar(x + (k - 1) * 0.27, means, width=0.27, label=label)
-        ax.set_title(scenario)
-        ax.set_xticks(x, methods, rotation=60, ha="right", fontsize=8)
-        ax.set_ylim(0, 105)
-        if j == 0:
-            ax.set_ylabel("accuracy (%)")
-            ax.legend(fontsize=8, loc="lower left")
-        ax = axes[1, j]
-        stats = [t_interval(part.loc[part["method"] == m, "tow"].tolist()) for m in methods]
-        ax.bar(
-            x, [s[0] for s in stats], yerr=[0 if np.isnan(s[1]) else s[1] for s in stats], color="tab:gray", capsize=3
-        )
-        ax.set_xticks(x, methods, rotation=60, ha="right", fontsize=8)
-        ax.set_ylim(0, 1.05)
-        if j == 0:
-            ax.set_ylabel("ToW (↑, 95% CI)")
-    fig.tight_layout()
+            top.bar(x + (k - 1) * 0.27, means, width=0.27, label=label)
+        top.set_title(scenario)
+        top.set_ylim(0, 105)
+        for i, m in enumerate(methods):
+            values = part.loc[part["method"] == m, "tow"].to_numpy(dtype=float)
+            bottom.bar(i, values.mean(), color="tab:gray", width=0.7)
+            bottom.plot(np.full(len(values), i), values, "k.", markersize=5)
+        bottom.set_ylim(0, 1.05)
+        for ax in (top, bottom):
+            ax.set_xticks(x, methods, rotation=60, ha="right", fontsize=8)
+    axes[0, 0].set_ylabel("accuracy (%)")
+    axes[1, 0].set_ylabel("ToW (↑; dots = seeds)")
+    handles, labels = axes[0, 0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="upper center", ncol=3, fontsize=9, frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
     fig.savefig(png, dpi=150)
     fig.savefig(pdf)
     plt.close(fig)
