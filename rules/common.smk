@@ -63,11 +63,21 @@ def unlearn_inputs(wildcards):
 
 
 def evaluated_inputs(wildcards):
-    """Outputs of the evaluated model (and its run record with the wall time, for methods)."""
+    """Outputs of the evaluated model, its run record (wall time; methods only) and, except for the
+    gold model itself, the gold model's metrics (its MIA scores are computed once, there).
+    """
     if wildcards.evaluated == "original":
-        return {"probs": f"{RUN}/models/original/s{wildcards.seed}.probs.npz"}
-    stem = f"{RUN}/models/{wildcards.scenario}/s{wildcards.seed}/{wildcards.evaluated}"
-    return {"probs": f"{stem}.probs.npz", "run": f"{stem}.json"}
+        inputs = {"probs": f"{RUN}/models/original/s{wildcards.seed}.probs.npz"}
+    else:
+        stem = (
+            f"{RUN}/models/{wildcards.scenario}/s{wildcards.seed}/{wildcards.evaluated}"
+        )
+        inputs = {"probs": f"{stem}.probs.npz", "run": f"{stem}.json"}
+    if wildcards.evaluated != "retrain":
+        inputs["gold_metrics"] = (
+            f"{RUN}/metrics/{wildcards.scenario}/s{wildcards.seed}/retrain.json"
+        )
+    return inputs
 
 
 def baselines_metrics():
