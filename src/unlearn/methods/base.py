@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import torch
-import torch.nn.functional as F
 
 from ..loader import TensorLoader
-from ..training import optimize
+from ..training import fit
 
 
 @dataclass
@@ -50,14 +49,9 @@ def random_other_labels(y: torch.Tensor, num_classes: int, seed: int) -> torch.T
 
 
 def cross_entropy_epochs(model, data: UnlearnData, x, y, hp: dict, *, seed: int, tag: str):
-    """Minimise cross-entropy on (x, y) for hp["epochs"] epochs with the method's optimiser settings."""
-    loader = data.loader(x, y, hp["batch_size"], seed)
-
-    def loss_fn(batch):
-        xb, yb = batch
-        return F.cross_entropy(model(xb), yb)
-
-    return optimize(model, lambda epoch: loader, loss_fn, hp, tag=tag)
+    """The training recipe's loop (training.fit) on (x, y) with the method's optimiser settings and the
+    recipe's augmentation."""
+    return fit(model, x, y, {**hp, "augment": data.augment}, seed=seed, device=data.device, tag=tag)
 
 
 def cycle(loader):
