@@ -20,9 +20,9 @@ include: "rules/common.smk"
 
 wildcard_constraints:
     seed=r"\d+",
-    scenario="|".join(SCENARIOS),
-    method="|".join(METHODS),
-    evaluated="|".join(EVALUATED),
+    scenario="|".join(ALL_SCENARIOS),
+    method="|".join(ALL_METHODS),
+    evaluated="|".join(["original", *ALL_METHODS]),
 
 
 include: "rules/data.smk"
@@ -30,9 +30,11 @@ include: "rules/train.smk"
 include: "rules/unlearn.smk"
 include: "rules/evaluate.smk"
 include: "rules/report.smk"
+include: "rules/tmu.smk"
 
 
 rule all:
     default_target: True
     input:
         baselines_outputs(),
+        tmu_outputs(),

@@ -7,6 +7,7 @@ rule prepare_data:
     output:
         data=f"{RUN}/data.pt",
         labels=f"{RUN}/labels.npz",
+        split=f"{RUN}/split.json",
     log:
         f"{RUN}/logs/prepare_data.log",
     benchmark:

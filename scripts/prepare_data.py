@@ -2,8 +2,10 @@
 
 import sys
 
+import numpy as np
+
 from unlearn.data import load_dataset
-from unlearn.io import save_npz, save_torch, setup_logging
+from unlearn.io import save_json, save_npz, save_torch, setup_logging
 
 log = setup_logging(snakemake.log[0], "prepare_data")
 try:
@@ -21,4 +23,28 @@ log.info(
     ds.num_classes,
 )
 save_torch(bundle, snakemake.output["data"])
-save_npz(snakemake.output["labels"], train=ds.train_y, test=ds.test_y)
+holdout_y = ds.holdout_y if ds.holdout_y is not None else ds.train_y[:0]
+if len(holdout_y):
+    log.info(
+        "held out %d training images (%d per class) for TMU's twin data",
+        len(holdout_y),
+        len(holdout_y) // ds.num_classes,
+    )
+save_npz(
+    snakemake.output["labels"],
+    train=ds.train_y,
+    test=ds.test_y,
+    holdout=holdout_y,
+    class_names=np.array(ds.class_names),
+)
+# the deterministic hold-out split, as positions in the source training set (after max_train_per_class)
+held = [] if ds.holdout_idx is None else ds.holdout_idx.tolist()
+save_json(
+    {
+        "holdout_per_class": int(snakemake.params["dataset"].get("holdout_per_class") or 0),
+        "split_seed": int(snakemake.params["dataset"].get("split_seed", 0)),
+        "n_train": len(ds.train_y),
+        "holdout_source_indices": held,
+    },
+    snakemake.output["split"],
+)

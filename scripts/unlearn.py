@@ -19,6 +19,15 @@ bundle = load_bundle(snakemake.input["data"])
 forget = load_json(snakemake.input["forget"])
 recipe, spec, info = snakemake.params["recipe"], snakemake.params["model"], data_info(bundle)
 
+forget_easy = None
+if snakemake.input.get("partition"):  # TMU: the predicted easy/hard split of D_f
+    part = load_json(snakemake.input["partition"])
+    if part["forget_idx"] != forget["indices"]:
+        raise ValueError(f"{snakemake.input['partition']} was made for another forget set")
+    forget_easy = torch.tensor(part["feature_sets"][part["used"]]["easy"], dtype=torch.bool)
+    log.info(
+        "TMU split of D_f (%s): %d easy / %d hard", part["used"], int(forget_easy.sum()), int((~forget_easy).sum())
+    )
 data = UnlearnData(
     x=bundle["train_x"],
     y=bundle["train_y"],
@@ -29,6 +38,7 @@ data = UnlearnData(
     model_spec=spec,
     info=info,
     recipe=recipe,
+    forget_easy=forget_easy,
 )
 model = load_model(snakemake.input["original"], device)[0] if snakemake.input.get("original") else None
 seed_everything(seed)

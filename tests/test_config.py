@@ -53,12 +53,34 @@ def test_default_config_is_valid_and_gets_defaults():
             r"dataset\.root: folder not found: /nonexistent/cifar",
         ),
         (lambda c: c.update(unknown_key=1), r"config: Additional properties are not allowed \('unknown_key'"),
+        # TMU (paper 001)
+        (lambda c: c["dataset"].update(holdout_per_class=0), r"dataset\.holdout_per_class: TMU needs held-out"),
+        (lambda c: c["tmu"].update(classes=[1, 12]), r"tmu\.classes\[1\]: class 12 is out of range; allowed: 0\.\.9"),
+        (lambda c: c["tmu"].update(classes=["rocket"]), r"tmu\.classes\[0\]: unknown class 'rocket'"),
+        (lambda c: c["tmu"].update(n=500), r"tmu\.n: 500 would forget all of class 1"),
+        (lambda c: c["tmu"].update(seeds=[7]), r"tmu\.seeds: \[7\] not in the top-level seeds"),
+        (lambda c: c["tmu"].update(baselines=["scrub"]), r"tmu\.baselines: 'scrub' must be a method configured"),
+        (lambda c: c["methods"].update(tmu={}), r"methods\.tmu: TMU runs as its own experiment"),
+        (lambda c: c["tmu"]["sweep"].update(sizes=[10, 400]), r"tmu\.sweep\.sizes: 400 would forget all of class 8"),
+        (lambda c: c["tmu"]["unlearn"].update(hard="ascent"), r"tmu\.unlearn\.hard: 'ascent' is not one of"),
+        (
+            lambda c: c["scenarios"].update(tmu_c1_n20={"kind": "random", "n": 5}),
+            r"scenarios\.tmu_c1_n20: name is reserved",
+        ),
+        (lambda c: c["dataset"].update(holdout_per_class=500), r"dataset\.holdout_per_class: 500 would hold out all"),
     ],
 )
 def test_bad_input_names_the_field(mutate, message):
     with pytest.raises(ConfigError, match=message) as info:
         check(mutate)
     assert "\n" not in str(info.value)
+
+
+def test_tmu_classes_resolve_and_seeds_default():
+    cfg = check(lambda c: c["tmu"].update(classes=["3", 8], seeds=None))
+    assert cfg["tmu"]["classes"] == [3, 8] and cfg["tmu"]["seeds"] == cfg["seeds"]
+    assert check(lambda c: c["tmu"].update(classes="all"))["tmu"]["classes"] == list(range(10))
+    assert "tmu" not in check(lambda c: c.pop("tmu"))
 
 
 def test_cifar_sample_config_validates(cifar_sample):

@@ -17,7 +17,7 @@ from conftest import REPO
 
 pytestmark = pytest.mark.workflow
 
-WORKFLOW_FILES = ["Snakefile", "rules", "scripts", "src", "schemas", "report", "envs", "config.yaml"]
+WORKFLOW_FILES = ["Snakefile", "rules", "scripts", "src", "schemas", "report", "envs", "paper_values", "config.yaml"]
 METHODS = {
     "retrain": {},
     "finetune": {"epochs": 1, "lr": 0.02, "batch_size": 64},

@@ -79,25 +79,72 @@ def check_semantics(config: dict) -> None:
     if config["model"]["name"] == "vit" and size % int(config["model"].get("patch", 4)):
         raise ConfigError(f"config error: model.patch: must divide the image size {size}")
     # dataset: folder, then scenario sizes against the real class counts
-    if ds["name"] != "digits":
-        if not ds.get("root"):
-            raise ConfigError(f"config error: dataset.root: required for dataset {ds['name']}")
-        if not ds.get("download"):
-            try:
-                labels = data_mod.load_dataset(ds, labels_only=True).train_y
-            except data_mod.DatasetError as exc:
-                raise ConfigError(f"config error: {exc}") from None
-        else:
-            labels = None
-    else:
-        labels = data_mod.load_dataset(ds, labels_only=True).train_y
+    if ds["name"] != "digits" and not ds.get("root"):
+        raise ConfigError(f"config error: dataset.root: required for dataset {ds['name']}")
+    loaded = None
+    if ds["name"] == "digits" or not ds.get("download"):
+        try:
+            loaded = data_mod.load_dataset(ds, labels_only=True)
+        except data_mod.DatasetError as exc:
+            raise ConfigError(f"config error: {exc}") from None
     k = data_mod.NUM_CLASSES[ds["name"]]
+    labels = loaded.train_y if loaded is not None else None
     counts = [int((labels == c).sum()) for c in range(k)] if labels is not None else [10**9] * k
     for name, spec in config["scenarios"].items():
         try:
             forget.forget_size(spec, counts)
         except forget.ScenarioError as exc:
             raise ConfigError(f"config error: scenarios.{name}.{exc}") from None
+    if "tmu" in config["methods"]:
+        raise ConfigError("config error: methods.tmu: TMU runs as its own experiment; configure it under `tmu:`")
+    if config.get("tmu"):
+        names = loaded.class_names if loaded is not None else None
+        _check_tmu(config, names if names is not None else [str(c) for c in range(k)], counts)
+
+
+def _check_tmu(config: dict, class_names: list[str], counts: list[int]) -> None:
+    """TMU's section: resolves class names to indices in place, then checks sizes, seeds and methods."""
+    from . import tmu as tmu_plan
+
+    cfg = config["tmu"]
+    if not config["dataset"].get("holdout_per_class"):
+        raise ConfigError(
+            "config error: dataset.holdout_per_class: TMU needs held-out training images for its twin data; set it > 0"
+        )
+    try:
+        if cfg["classes"] == "all":
+            cfg["classes"] = list(range(len(class_names)))
+        else:
+            cfg["classes"] = [
+                tmu_plan.resolve_class(c, class_names, f"tmu.classes[{i}]") for i, c in enumerate(cfg["classes"])
+            ]
+        if cfg.get("sweep"):
+            cfg["sweep"]["class"] = tmu_plan.resolve_class(cfg["sweep"]["class"], class_names, "tmu.sweep.class")
+    except ValueError as exc:
+        raise ConfigError(f"config error: {exc}") from None
+    if len(set(cfg["classes"])) != len(cfg["classes"]):
+        raise ConfigError("config error: tmu.classes: a class is listed twice")
+    for field, cls, n in [("tmu.n", c, cfg["n"]) for c in cfg["classes"]] + [
+        ("tmu.sweep.sizes", cfg["sweep"]["class"], n) for n in (cfg["sweep"]["sizes"] if cfg.get("sweep") else [])
+    ]:
+        if n >= counts[cls]:
+            raise ConfigError(
+                f"config error: {field}: {n} would forget all of class {cls} ({counts[cls]} training images after "
+                "the hold-out); TMU is sub-class forgetting"
+            )
+    seeds = cfg.get("seeds") or config["seeds"]
+    extra = sorted(set(seeds) - set(config["seeds"]))
+    if extra:
+        raise ConfigError(f"config error: tmu.seeds: {extra} not in the top-level seeds (TMU reuses their models)")
+    cfg["seeds"] = list(seeds)
+    for name in cfg["baselines"]:
+        if name not in config["methods"] or name == "retrain":
+            raise ConfigError(
+                f"config error: tmu.baselines: '{name}' must be a method configured under `methods` (not retrain)"
+            )
+    clash = set(config["scenarios"]) & set(tmu_plan.scenarios(cfg))
+    if clash:
+        raise ConfigError(f"config error: scenarios.{sorted(clash)[0]}: name is reserved for the TMU experiment")
 
 
 def validate_config(config: dict, schema_path) -> dict:

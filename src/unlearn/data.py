@@ -41,6 +41,10 @@ class Dataset:
     test_x: np.ndarray
     test_y: np.ndarray
     class_names: list[str]
+    # held-out training data (TMU's D_t pool): never in D, indices into the source training split
+    holdout_x: np.ndarray | None = None
+    holdout_y: np.ndarray | None = None
+    holdout_idx: np.ndarray | None = None
 
     @property
     def num_classes(self) -> int:
@@ -62,6 +66,15 @@ class Dataset:
             "class_names": list(self.class_names),
             "mean": mean,
             "std": std,
+            **self._holdout_tensors(torch),
+        }
+
+    def _holdout_tensors(self, torch) -> dict:
+        if self.holdout_y is None or not len(self.holdout_y):
+            return {}
+        return {
+            "holdout_x": torch.from_numpy(np.ascontiguousarray(self.holdout_x)),
+            "holdout_y": torch.from_numpy(self.holdout_y.astype(np.int64)),
         }
 
 
@@ -179,8 +192,38 @@ def cap_per_class(ds: Dataset, max_per_class: int | None) -> Dataset:
     return Dataset(x, ds.train_y[keep], ds.test_x, ds.test_y, ds.class_names)
 
 
+def hold_out(ds: Dataset, per_class: int, seed: int) -> Dataset:
+    """Move `per_class` random training images of every class out of the training set (deterministic in
+    `seed`). They form the held-out pool TMU draws its twin data D_t from; no model is trained on D sees them.
+    """
+    if not per_class:
+        return ds
+    rng = np.random.RandomState(seed)
+    held = []
+    for c in range(ds.num_classes):
+        idx = np.flatnonzero(ds.train_y == c)
+        if per_class >= len(idx):
+            raise DatasetError(
+                f"dataset.holdout_per_class: {per_class} would hold out all {len(idx)} training images of class {c}"
+            )
+        held.extend(idx[rng.permutation(len(idx))[:per_class]].tolist())
+    held = np.sort(np.asarray(held, dtype=np.int64))
+    keep = np.setdiff1d(np.arange(len(ds.train_y)), held)
+    x = ds.train_x
+    return Dataset(
+        None if x is None else x[keep],
+        ds.train_y[keep],
+        ds.test_x,
+        ds.test_y,
+        ds.class_names,
+        holdout_x=None if x is None else x[held],
+        holdout_y=ds.train_y[held],
+        holdout_idx=held,
+    )
+
+
 def load_dataset(cfg: dict, labels_only: bool = False) -> Dataset:
-    """Dispatch on `cfg["name"]` (the config's `dataset` section)."""
+    """Dispatch on `cfg["name"]` (the config's `dataset` section); then the per-class cap and the hold-out."""
     name = cfg["name"]
     if name == "digits":
         ds = load_digits(cfg.get("test_fraction", 0.2), cfg.get("split_seed", 0))
@@ -188,4 +231,5 @@ def load_dataset(cfg: dict, labels_only: bool = False) -> Dataset:
         ds = load_cifar(name, cfg["root"], cfg.get("download", False), labels_only)
     else:
         raise DatasetError(f"dataset.name: unknown dataset '{name}'; allowed: {', '.join(NUM_CLASSES)}")
-    return cap_per_class(ds, cfg.get("max_train_per_class"))
+    ds = cap_per_class(ds, cfg.get("max_train_per_class"))
+    return hold_out(ds, int(cfg.get("holdout_per_class") or 0), int(cfg.get("split_seed", 0)))

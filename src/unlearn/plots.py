@@ -44,3 +44,36 @@ def baselines_figure(long: pd.DataFrame, png, pdf) -> None:
     fig.savefig(png, dpi=150)
     fig.savefig(pdf)
     plt.close(fig)
+
+
+TMU_FIG3_LINES = [
+    ("NF+AF+CF", "TMU classifier (NF+AF+CF)", "tab:blue", "o-"),
+    ("tmu_model", "TMU unlearned model", "tab:cyan", "s--"),
+    ("bad_teacher_model", "Bad Teacher unlearned model", "tab:red", "^-"),
+    ("all_easy", "all easy (trivial)", "tab:gray", ":"),
+]
+
+
+def tmu_fig3(labels: pd.DataFrame, class_name: str, png, pdf) -> None:
+    """TMU Fig. 3: accuracy of the predicted generalization labels on D_f as |D_f| grows (lines = mean
+    over seeds, dots = seeds). A model's labels are its own correctness on D_f."""
+    fig, ax = plt.subplots(figsize=(5.2, 3.8))
+    for source, label, color, style in TMU_FIG3_LINES:
+        part = labels[labels["source"] == source]
+        if part.empty:
+            continue
+        mean = part.groupby("n")["label_acc"].mean()
+        ax.plot(mean.index, mean.values, style, color=color, label=label)
+        ax.plot(part["n"], part["label_acc"], ".", color=color, alpha=0.5, markersize=4)
+    ax.set_xscale("log")
+    sizes = sorted(labels["n"].unique())
+    ax.set_xticks(sizes, [str(s) for s in sizes])
+    ax.minorticks_off()
+    ax.set_xlabel(f"|D_f| (forget class {class_name})")
+    ax.set_ylabel("label accuracy vs gold model (%)")
+    ax.set_ylim(0, 102)
+    ax.legend(fontsize=8, loc="lower left")
+    fig.tight_layout()
+    fig.savefig(png, dpi=150)
+    fig.savefig(pdf)
+    plt.close(fig)

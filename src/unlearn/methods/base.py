@@ -23,6 +23,7 @@ class UnlearnData:
     model_spec: dict = field(default_factory=dict)  # to build fresh models (Retrain, Bad Teacher)
     info: dict = field(default_factory=dict)
     recipe: dict = field(default_factory=dict)  # the training recipe (Retrain)
+    forget_easy: torch.Tensor | None = None  # TMU: predicted generalization label per D_f sample (True = easy)
 
     def __post_init__(self):
         mask = torch.ones(len(self.y), dtype=torch.bool)
@@ -52,6 +53,21 @@ def cross_entropy_epochs(model, data: UnlearnData, x, y, hp: dict, *, seed: int,
     """The training recipe's loop (training.fit) on (x, y) with the method's optimiser settings and the
     recipe's augmentation."""
     return fit(model, x, y, {**hp, "augment": data.augment}, seed=seed, device=data.device, tag=tag)
+
+
+class Paired:
+    """One pass over `main` with a batch of `side` (cycled endlessly) beside each of its batches:
+    yields (main batch, side batch). len() is len(main), so schedules count main's batches."""
+
+    def __init__(self, main, side):
+        self.main, self.side = main, cycle(side)
+
+    def __len__(self):
+        return len(self.main)
+
+    def __iter__(self):
+        for batch in self.main:
+            yield batch, next(self.side)
 
 
 def cycle(loader):

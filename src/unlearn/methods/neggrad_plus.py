@@ -6,7 +6,7 @@ from __future__ import annotations
 import torch.nn.functional as F
 
 from ..training import optimize
-from .base import UnlearnData, cycle
+from .base import Paired, UnlearnData
 
 REQUIRED = ("alpha",)
 
@@ -14,20 +14,11 @@ REQUIRED = ("alpha",)
 def unlearn(model, data: UnlearnData, hp: dict, *, seed: int):
     alpha = float(hp["alpha"])
     retain = data.loader(*data.retain, hp["batch_size"], seed)
-    forget = cycle(data.loader(*data.forget, hp["batch_size"], seed + 1))
-
-    class Paired:
-        def __len__(self):
-            return len(retain)
-
-        def __iter__(self):
-            for rb in retain:
-                yield rb, next(forget)
+    paired = Paired(retain, data.loader(*data.forget, hp["batch_size"], seed + 1))
 
     def loss_fn(batch):
         (xr, yr), (xf, yf) = batch
         return alpha * F.cross_entropy(model(xr), yr) - (1 - alpha) * F.cross_entropy(model(xf), yf)
 
-    paired = Paired()
     optimize(model, lambda epoch: paired, loss_fn, hp, tag="neggrad_plus")
     return model

@@ -1,0 +1,171 @@
+# Twin Machine Unlearning (paper 001). The gold model and the baselines of each tmu_c<class>_n<n>
+# scenario run through the ordinary `unlearn` and `evaluate` rules; these rules add the twin problem,
+# the easy/hard classifier, and the paper's tables, figure and claims.
+
+
+TMU_LIB = [str(LIB_DIR / "tmu" / f"{m}.py") for m in ("__init__", "twin", "features")]
+
+
+rule tmu_features:
+    input:
+        data=f"{RUN}/data.pt",
+        forget=f"{RUN}/forget/{{scenario}}/s{{seed}}.json",
+        original=f"{RUN}/models/original/s{{seed}}.pt",
+        code=lib("training", "optim", "loader", "checkpoints"),
+        tmu_code=TMU_LIB,
+        models=model_lib(),
+    output:
+        features=f"{RUN}/tmu/{{scenario}}/s{{seed}}/features.npz",
+        info=f"{RUN}/tmu/{{scenario}}/s{{seed}}/features.json",
+    log:
+        f"{RUN}/logs/tmu_features/{{scenario}}_s{{seed}}.log",
+    benchmark:
+        f"{RUN}/benchmarks/tmu_features/{{scenario}}_s{{seed}}.tsv"
+    conda:
+        "../envs/unlearn.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=120,
+        gpu=1,
+    params:
+        tmu={k: TMU[k] for k in ("twin", "features")} if TMU else {},
+        recipe=config["train"],
+        model=config["model"],
+    script:
+        "../scripts/tmu_features.py"
+
+
+rule tmu_partition:
+    input:
+        features=f"{RUN}/tmu/{{scenario}}/s{{seed}}/features.npz",
+        code=[str(LIB_DIR / "tmu" / f"{m}.py") for m in ("__init__", "classifier")],
+    output:
+        f"{RUN}/tmu/{{scenario}}/s{{seed}}/partition.json",
+    log:
+        f"{RUN}/logs/tmu_partition/{{scenario}}_s{{seed}}.log",
+    benchmark:
+        f"{RUN}/benchmarks/tmu_partition/{{scenario}}_s{{seed}}.tsv"
+    conda:
+        "../envs/unlearn.yaml"
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        classifier=TMU["classifier"] if TMU else {},
+    script:
+        "../scripts/tmu_partition.py"
+
+
+rule tmu_tables:
+    input:
+        unpack(lambda wc: tmu_label_inputs(tmu_plan.main_scenarios(TMU))),
+        metrics=tmu_metrics(),
+        labels=f"{RUN}/labels.npz",
+        paper=expand("paper_values/tmu_table{n}.csv", n=[1, 2, 3, 4]),
+        code=lib("tables")
+        + [
+            str(LIB_DIR / "tmu" / f"{m}.py")
+            for m in ("__init__", "classifier", "report")
+        ],
+    output:
+        main_csv=report(
+            f"results/tables/{TMU_MAIN}.csv",
+            caption="../report/tmu_tables.rst",
+            category="TMU (paper 001)",
+        ),
+        main_md=report(
+            f"results/tables/{TMU_MAIN}.md",
+            caption="../report/tmu_tables.rst",
+            category="TMU (paper 001)",
+        ),
+        main_tex=f"results/tables/{TMU_MAIN}.tex",
+        t3_csv="results/tables/tmu_table3.csv",
+        t3_md=report(
+            "results/tables/tmu_table3.md",
+            caption="../report/tmu_tables.rst",
+            category="TMU (paper 001)",
+        ),
+        t4_csv="results/tables/tmu_table4.csv",
+        t4_md=report(
+            "results/tables/tmu_table4.md",
+            caption="../report/tmu_tables.rst",
+            category="TMU (paper 001)",
+        ),
+    log:
+        f"{RUN}/logs/tmu_tables.log",
+    benchmark:
+        f"{RUN}/benchmarks/tmu_tables.tsv"
+    conda:
+        "../envs/unlearn.yaml"
+    params:
+        table=TMU_MAIN,
+        methods=TMU_METHODS,
+        scale={
+            "dataset": config["dataset"]["name"],
+            "model": config["model"],
+            "epochs": config["train"]["epochs"],
+            "seeds": TMU_SEEDS,
+        },
+    script:
+        "../scripts/tmu_tables.py"
+
+
+rule tmu_figure:
+    input:
+        unpack(lambda wc: tmu_label_inputs(tmu_plan.sweep_scenarios(TMU))),
+        labels=f"{RUN}/labels.npz",
+        code=lib("plots")
+        + [
+            str(LIB_DIR / "tmu" / f"{m}.py")
+            for m in ("__init__", "classifier", "report")
+        ],
+    output:
+        png=report(
+            "figures/tmu_fig3.png",
+            caption="../report/tmu_fig3.rst",
+            category="TMU (paper 001)",
+        ),
+        pdf="figures/tmu_fig3.pdf",
+        csv="results/tables/tmu_fig3.csv",
+    log:
+        f"{RUN}/logs/tmu_figure.log",
+    benchmark:
+        f"{RUN}/benchmarks/tmu_figure.tsv"
+    conda:
+        "../envs/unlearn.yaml"
+    script:
+        "../scripts/tmu_figure.py"
+
+
+rule tmu_claims:
+    input:
+        main=f"results/tables/{TMU_MAIN}.csv",
+        t3="results/tables/tmu_table3.csv",
+        t4="results/tables/tmu_table4.csv",
+        fig3="results/tables/tmu_fig3.csv" if TMU and TMU.get("sweep") else [],
+        code=[str(LIB_DIR / "tmu" / f"{m}.py") for m in ("__init__", "report")],
+    output:
+        report(
+            "results/tables/tmu_claims.md",
+            caption="../report/tmu_tables.rst",
+            category="TMU (paper 001)",
+        ),
+    log:
+        f"{RUN}/logs/tmu_claims.log",
+    benchmark:
+        f"{RUN}/benchmarks/tmu_claims.tsv"
+    conda:
+        "../envs/unlearn.yaml"
+    params:
+        table=TMU_MAIN,
+        scale={
+            "dataset": config["dataset"]["name"],
+            "model": config["model"],
+            "epochs": config["train"]["epochs"],
+            "seeds": TMU_SEEDS,
+            "n": TMU["n"] if TMU else None,
+            "classes": len(TMU["classes"]) if TMU else 0,
+        },
+    script:
+        "../scripts/tmu_claims.py"

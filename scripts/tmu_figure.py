@@ -1,0 +1,21 @@
+"""TMU Fig. 3: label accuracy on D_f as the forget set grows (one class), TMU vs Bad Teacher."""
+
+import numpy as np
+
+from unlearn.io import load_json, save_text, setup_logging
+from unlearn.plots import tmu_fig3
+from unlearn.tmu import report as R
+
+log = setup_logging(snakemake.log[0], "tmu_figure")
+inp, out = snakemake.input, snakemake.output
+labels = np.load(inp["labels"])
+partitions = [load_json(p) for p in inp["partitions"]]
+forgets = [load_json(p) for p in inp["forget"]]
+gold = [np.load(p)["train"] for p in inp["retrain"]]
+models = {m: [np.load(p)["train"] for p in inp[m]] for m in ("tmu", "bad_teacher") if inp.get(m)}
+long = R.label_records(partitions, forgets, gold, labels["train"], models)
+frame = R.fig3_frame(long)
+save_text(frame.to_csv(index=False, float_format="%.6g"), out["csv"])
+cls = int(long["class"].iloc[0])
+tmu_fig3(long, f"{cls} ({labels['class_names'][cls]})", out["png"], out["pdf"])
+log.info("Fig. 3 data\n%s", frame.to_string(index=False))
