@@ -17,7 +17,19 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-FILES = ["Snakefile", "rules", "scripts", "src", "schemas", "report", "envs", "profiles", "config.yaml", "configs"]
+FILES = [
+    "Snakefile",
+    "rules",
+    "scripts",
+    "src",
+    "schemas",
+    "report",
+    "envs",
+    "profiles",
+    "paper_values",
+    "config.yaml",
+    "configs",
+]
 
 
 def run(work, config, cores):

@@ -4,6 +4,9 @@ from pathlib import Path
 
 SRC_ROOT = Path(workflow.basedir) / "src"
 LIB_DIR = SRC_ROOT / "unlearn"
+PAPER_DIR = (
+    Path(workflow.basedir) / "paper_values"
+)  # the papers' numbers (read-only data)
 # the library is installed (editable) in the project's venv for the jobs; this makes it importable
 # here even when snakemake comes from elsewhere
 sys.path.insert(0, str(SRC_ROOT))

@@ -62,7 +62,7 @@ rule tmu_tables:
         unpack(lambda wc: tmu_label_inputs(tmu_plan.main_scenarios(TMU))),
         metrics=tmu_metrics(),
         labels=f"{RUN}/labels.npz",
-        paper=expand("paper_values/tmu_table{n}.csv", n=[1, 2, 3, 4]),
+        paper=[str(PAPER_DIR / f"tmu_table{n}.csv") for n in (1, 2, 3, 4)],
         code=lib("tables")
         + [
             str(LIB_DIR / "tmu" / f"{m}.py")
@@ -144,6 +144,11 @@ rule tmu_claims:
         t3="results/tables/tmu_table3.csv",
         t4="results/tables/tmu_table4.csv",
         fig3="results/tables/tmu_fig3.csv" if TMU and TMU.get("sweep") else [],
+        paper=[
+            str(PAPER_DIR / f"{TMU_MAIN}.csv"),
+            str(PAPER_DIR / "tmu_table3.csv"),
+            str(PAPER_DIR / "tmu_table4.csv"),
+        ],
         code=[str(LIB_DIR / "tmu" / f"{m}.py") for m in ("__init__", "report")],
     output:
         report(

@@ -1,5 +1,7 @@
 """TMU's tables (paper 001): Table 1 (or 2 on CIFAR-100), Table 3 and Table 4, ours beside the paper's."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -11,7 +13,7 @@ inp, out, params = snakemake.input, snakemake.output, snakemake.params
 table, methods, scale = params["table"], list(params["methods"]), params["scale"]
 labels = np.load(inp["labels"])
 class_names = labels["class_names"].tolist()
-paper = {p.split("/")[-1].removesuffix(".csv"): R.load_paper(p) for p in inp["paper"]}
+paper = {Path(p).stem: R.load_paper(p) for p in inp["paper"]}
 dataset, scale_text = scale["dataset"], R.scale_text(scale)
 
 records = pd.DataFrame([load_json(p) for p in inp["metrics"]])
