@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from unlearn.io import load_json, save_text, setup_logging
+from unlearn.tables import to_latex
 from unlearn.tmu import report as R
 
 log = setup_logging(snakemake.log[0], "tmu_tables")
@@ -24,8 +25,7 @@ save_text(
     R.markdown(f"TMU Table {number}: sub-class forgetting, alignment with the gold model", scale_text, note, main_disp),
     out["main_md"],
 )
-tex = main_disp.to_latex(index=False, escape=True, caption=f"TMU Table {number}. {note} {scale_text}")
-save_text(tex.replace("Δ", r"$\Delta$"), out["main_tex"])
+save_text(to_latex(main_disp, f"TMU Table {number}. {note} {scale_text}"), out["main_tex"])
 log.info("Table %s\n%s", number, main_disp.to_string(index=False))
 
 t3_csv, t3_disp, note = R.activation_table(records, methods, class_names, dataset, paper["tmu_table3"])

@@ -70,16 +70,21 @@ def write_config(workdir, cfg, name="tiny.yaml"):
     (workdir / name).write_text(yaml.safe_dump(cfg, sort_keys=False))
 
 
+def run_copy(tmp_path_factory, name, cfg):
+    """A copy of the workflow in a fresh folder with `cfg` as tiny.yaml, run once end to end."""
+    work = tmp_path_factory.mktemp(name)
+    for item in WORKFLOW_FILES:
+        src = REPO / item
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, work / item)
+    write_config(work, cfg)
+    snakemake(work)
+    return work
+
+
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory):
     """A copy of the workflow with the tiny config, run once end to end."""
-    work = tmp_path_factory.mktemp("workflow")
-    for name in WORKFLOW_FILES:
-        src = REPO / name
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, work / name)
-    write_config(work, TINY)
-    snakemake(work)
-    return work
+    return run_copy(tmp_path_factory, "workflow", TINY)
 
 
 def test_every_table_and_figure_is_written(workdir):

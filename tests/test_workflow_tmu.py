@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import copy
 import json
-import shutil
 
 import pandas as pd
 import pytest
-from conftest import REPO
-from test_workflow import WORKFLOW_FILES, planned_jobs, snakemake, write_config
+from test_workflow import planned_jobs, run_copy, write_config
 
 pytestmark = pytest.mark.workflow
 
@@ -44,13 +42,7 @@ TINY_TMU = {
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory):
-    work = tmp_path_factory.mktemp("workflow_tmu")
-    for name in WORKFLOW_FILES:
-        src = REPO / name
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, work / name)
-    write_config(work, TINY_TMU)
-    snakemake(work)
-    return work
+    return run_copy(tmp_path_factory, "workflow_tmu", TINY_TMU)
 
 
 def test_tmu_tables_have_the_papers_rows(workdir):

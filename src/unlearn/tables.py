@@ -76,11 +76,14 @@ def display_table(agg: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def model_text(model: dict) -> str:
+    """'resnet18 (width 0.125)' from a config's model section."""
+    return model["name"] + (f" (width {model['width']})" if "width" in model else "")
+
+
 def scale_note(scale: dict) -> str:
-    model = scale["model"]
-    model_text = model["name"] + (f" (width {model['width']})" if "width" in model else "")
     return (
-        f"Scale: dataset {scale['dataset']}, model {model_text}, {scale['epochs']} training epochs, "
+        f"Scale: dataset {scale['dataset']}, model {model_text(scale['model'])}, {scale['epochs']} training epochs, "
         f"seeds {scale['seeds']} (mean ± std over seeds; ToW/ToW-MIA: mean ± 95% t-interval half-width)."
     )
 

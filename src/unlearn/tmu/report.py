@@ -14,6 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..tables import model_text, to_markdown
 from . import FEATURE_SETS, parse_scenario
 from .classifier import label_accuracy
 
@@ -302,14 +303,12 @@ def fig3_frame(labels: pd.DataFrame) -> pd.DataFrame:
 
 # ---- markdown ------------------------------------------------------------------------------------------------
 def markdown(title: str, scale_text: str, note: str, display: pd.DataFrame) -> str:
-    return f"# {title}\n\n{scale_text}\n\n{note}\n\n{display.to_markdown(index=False)}\n"
+    return to_markdown(display, title, f"{scale_text}\n\n{note}")
 
 
 def scale_text(scale: dict) -> str:
-    model = scale["model"]
-    model_text = model["name"] + (f" (width {model['width']})" if "width" in model else "")
     return (
-        f"Scale: dataset {scale['dataset']}, model {model_text}, {scale['epochs']} training epochs, "
+        f"Scale: dataset {scale['dataset']}, model {model_text(scale['model'])}, {scale['epochs']} training epochs, "
         f"seeds {scale['seeds']} (per class: mean over seeds; Avg: mean over classes). "
         "Paper: CIFAR-10/100, ResNet-18, 100 forgotten images of 5,000 (CIFAR-10) per class."
     )
