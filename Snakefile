@@ -22,7 +22,6 @@ wildcard_constraints:
     seed=r"\d+",
     scenario="|".join(ALL_SCENARIOS),
     method="|".join(ALL_METHODS),
-    evaluated="|".join(["original", *ALL_METHODS]),
 
 
 include: "rules/data.smk"
@@ -31,6 +30,7 @@ include: "rules/unlearn.smk"
 include: "rules/evaluate.smk"
 include: "rules/report.smk"
 include: "rules/tmu.smk"
+include: "rules/rum.smk"
 
 
 rule all:
@@ -38,3 +38,4 @@ rule all:
     input:
         baselines_outputs(),
         tmu_outputs(),
+        rum_outputs(),

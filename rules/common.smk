@@ -14,6 +14,7 @@ sys.path.insert(0, str(SRC_ROOT))
 from unlearn.config import ConfigError, validate_config
 from unlearn import methods as method_registry
 from unlearn import tmu as tmu_plan
+from unlearn import rum as rum_plan
 
 try:
     config = validate_config(
@@ -25,7 +26,9 @@ except ConfigError as exc:
 RUN = f"results/runs/{config['name']}"
 SEEDS = config["seeds"]
 SCENARIOS = list(config["scenarios"])
-METHODS = list(config["methods"])
+METHODS = list(
+    config["baselines"] or config["methods"]
+)  # the baselines table's methods
 EVALUATED = ["original", *METHODS]
 
 # Twin Machine Unlearning (paper 001): its own scenarios (tmu_c<class>_n<n>), seeds and methods
@@ -35,8 +38,19 @@ TMU_SEEDS = TMU["seeds"] if TMU else []
 TMU_METHODS = ["retrain", *TMU["baselines"], "tmu"] if TMU else []
 # TMU's main table reproduces paper Table 2 on CIFAR-100 and Table 1 otherwise
 TMU_MAIN = "tmu_table2" if config["dataset"]["name"] == "cifar100" else "tmu_table1"
-ALL_SCENARIOS = {**config["scenarios"], **TMU_SCENARIOS}
-ALL_METHODS = METHODS + (["tmu"] if TMU else [])
+
+# RUM (paper 002): ES / memorization forget sets (rum_es_<level>, rum_mem_<level>) and the RUM table's rum_mix
+RUM = config.get("rum")
+RUM_SCENARIOS = rum_plan.scenarios(RUM)
+RUM_SEEDS = RUM["seeds"] if RUM else []
+RUM_SEQUENCES = rum_plan.sequence_methods(RUM)  # <method>-shuffle, <method>-rumf, rum
+RUM_TABLE_METHODS = ["retrain", *rum_plan.table_methods(RUM)] if RUM else []
+RUM_DIFFICULTY_METHODS = ["retrain", *RUM["difficulty"]] if RUM else []
+
+ALL_SCENARIOS = {**config["scenarios"], **TMU_SCENARIOS, **RUM_SCENARIOS}
+ALL_METHODS = list(config["methods"]) + (["tmu"] if TMU else []) + RUM_SEQUENCES
+# forget sets the `forget_set` rule makes from labels alone (RUM's come from its own rules)
+LABEL_SCENARIOS = [s for s in ALL_SCENARIOS if s not in RUM_SCENARIOS]
 
 
 def lib(*modules):
@@ -49,9 +63,15 @@ def model_lib():
 
 
 def method_lib(wildcards):
-    """The method's own module plus the shared method scaffolding."""
+    """The method's own module(s) plus the shared method scaffolding (and RUM's sequence runner)."""
+    if wildcards.method in RUM_SEQUENCES:
+        steps = method_hparams(wildcards)["methods"]
+        own = [str(method_registry.module_path(m)) for m in dict.fromkeys(steps)]
+        own += [str(LIB_DIR / "rum" / f"{m}.py") for m in ("__init__", "sequence")]
+    else:
+        own = [str(method_registry.module_path(wildcards.method))]
     return [
-        str(method_registry.module_path(wildcards.method)),
+        *own,
         str(LIB_DIR / "methods/base.py"),
         str(LIB_DIR / "methods/__init__.py"),
     ]
@@ -60,6 +80,8 @@ def method_lib(wildcards):
 def method_hparams(wildcards):
     if wildcards.method == "tmu":
         return TMU["unlearn"]
+    if wildcards.method in RUM_SEQUENCES:
+        return rum_plan.sequence_plan(wildcards.method, RUM, config["methods"])
     return config["methods"][wildcards.method]
 
 
@@ -84,31 +106,51 @@ def tmu_path(wildcards, name):
     return f"{RUN}/tmu/{wildcards.scenario}/s{wildcards.seed}/{name}"
 
 
+def scenario_models(scenario):
+    """The models evaluated on a scenario, gold first (the experiments' scenario names are disjoint)."""
+    if scenario in config["scenarios"]:
+        models = EVALUATED
+    elif scenario in tmu_plan.main_scenarios(TMU):
+        models = TMU_METHODS
+    elif scenario == rum_plan.MIX:
+        models = RUM_TABLE_METHODS
+    elif scenario in RUM_SCENARIOS:
+        models = RUM_DIFFICULTY_METHODS
+    else:  # TMU's sweep-only scenarios: their label accuracy is read from the models' outputs
+        models = ["retrain"]
+    return ["retrain", *(m for m in models if m != "retrain")]
+
+
+def evaluated_models(wildcards):
+    return scenario_models(wildcards.scenario)
+
+
 def evaluated_inputs(wildcards):
-    """Outputs of the evaluated model, its run record (wall time; methods only) and, except for the
-    gold model itself, the gold model's metrics (its MIA scores are computed once, there).
-    """
-    if wildcards.evaluated == "original":
-        inputs = {"probs": f"{RUN}/models/original/s{wildcards.seed}.probs.npz"}
-    else:
-        stem = (
-            f"{RUN}/models/{wildcards.scenario}/s{wildcards.seed}/{wildcards.evaluated}"
-        )
-        inputs = {"probs": f"{stem}.probs.npz", "run": f"{stem}.json"}
-    if wildcards.evaluated != "retrain":
-        inputs["gold_metrics"] = (
-            f"{RUN}/metrics/{wildcards.scenario}/s{wildcards.seed}/retrain.json"
-        )
-    return inputs
+    """Outputs of every model evaluated on (scenario, seed) and their run records (wall time; methods only)."""
+    stem = f"{RUN}/models/{wildcards.scenario}/s{wildcards.seed}"
+    models = scenario_models(wildcards.scenario)
+    return {
+        "probs": [
+            (
+                f"{RUN}/models/original/s{wildcards.seed}.probs.npz"
+                if m == "original"
+                else f"{stem}/{m}.probs.npz"
+            )
+            for m in models
+        ],
+        "runs": [f"{stem}/{m}.json" for m in models if m != "original"],
+    }
+
+
+def metric_files(scenarios, seeds):
+    """One metrics file per (scenario, seed): the records of all its models."""
+    return expand(
+        f"{RUN}/metrics/{{scenario}}/s{{seed}}.json", scenario=scenarios, seed=seeds
+    )
 
 
 def baselines_metrics():
-    return expand(
-        f"{RUN}/metrics/{{scenario}}/s{{seed}}/{{evaluated}}.json",
-        scenario=SCENARIOS,
-        seed=SEEDS,
-        evaluated=EVALUATED,
-    )
+    return metric_files(SCENARIOS, SEEDS)
 
 
 def baselines_outputs():
@@ -120,14 +162,7 @@ def baselines_outputs():
 
 def tmu_metrics():
     """Metric records of the TMU experiment's main scenarios (Tables 1 and 3)."""
-    if not TMU:
-        return []
-    return expand(
-        f"{RUN}/metrics/{{scenario}}/s{{seed}}/{{evaluated}}.json",
-        scenario=tmu_plan.main_scenarios(TMU),
-        seed=TMU_SEEDS,
-        evaluated=TMU_METHODS,
-    )
+    return metric_files(tmu_plan.main_scenarios(TMU), TMU_SEEDS)
 
 
 def tmu_label_inputs(scenarios):
@@ -166,3 +201,58 @@ def tmu_outputs():
     if TMU.get("sweep"):
         out += expand("figures/tmu_fig3.{ext}", ext=["png", "pdf"])
     return out
+
+
+def rum_path(name):
+    return f"{RUN}/rum/{name}"
+
+
+def rum_model_params():
+    """What a memorization model depends on (not K or the batch size, so a larger K keeps the models trained)."""
+    mem = RUM["memorization"] if RUM else {}
+    return {k: mem[k] for k in ("fraction", "epochs", "holdout") if k in mem}
+
+
+def rum_memorization_models():
+    """The K subset models' files, `models_per_job` models each."""
+    if not RUM:
+        return []
+    return [
+        rum_path(f"memorization/models_{a}-{b}.npz")
+        for a, b in rum_plan.memorization_batches(RUM["memorization"])
+    ]
+
+
+def rum_table_inputs(wildcards):
+    """Everything the RUM tables are computed from: metric records, embeddings, ES records, memorization."""
+    return {
+        "table": metric_files([rum_plan.MIX], RUM_SEEDS),
+        "difficulty": metric_files(rum_plan.difficulty_scenarios(RUM), RUM_SEEDS),
+        "embeddings": expand(rum_path("s{seed}/embeddings.npz"), seed=RUM_SEEDS),
+        "es_records": expand(rum_path("s{seed}/entanglement.json"), seed=RUM_SEEDS),
+        "mem_forget": expand(
+            f"{RUN}/forget/rum_mem_{{level}}/s{{seed}}.json",
+            level=rum_plan.LEVELS,
+            seed=RUM_SEEDS,
+        ),
+        "memorization": rum_path("memorization.json"),
+    }
+
+
+def rum_outputs():
+    if not RUM:
+        return []
+    return [
+        *expand("results/tables/rum_table.{ext}", ext=["csv", "md", "tex"]),
+        *expand(
+            "results/tables/rum_{name}.{ext}",
+            name=["es_values", "es_by_memorization", "difficulty", "memorization"],
+            ext=["csv", "md"],
+        ),
+        *expand(
+            "figures/rum_{name}.{ext}",
+            name=["es_partitions", "difficulty", "memorization"],
+            ext=["png", "pdf"],
+        ),
+        "results/tables/rum_claims.md",
+    ]

@@ -33,6 +33,8 @@ rule forget_set:
         f"{RUN}/logs/forget_set/{{scenario}}_s{{seed}}.log",
     benchmark:
         f"{RUN}/benchmarks/forget_set/{{scenario}}_s{{seed}}.tsv"
+    wildcard_constraints:
+        scenario="|".join(LABEL_SCENARIOS),
     conda:
         "../envs/unlearn.yaml"
     resources:

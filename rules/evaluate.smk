@@ -1,23 +1,25 @@
-# Evaluation: each model's outputs against the gold model's (numpy + scikit-learn, no torch).
+# Evaluation: every model of one (scenario, seed) against its gold model, in one job (numpy + scikit-learn,
+# no torch; one scikit-learn import per scenario instead of one per model).
 
 
 rule evaluate:
     input:
         unpack(evaluated_inputs),
-        gold=f"{RUN}/models/{{scenario}}/s{{seed}}/retrain.probs.npz",
         labels=f"{RUN}/labels.npz",
         forget=f"{RUN}/forget/{{scenario}}/s{{seed}}.json",
         code=lib("metrics", "evaluation"),
     output:
-        f"{RUN}/metrics/{{scenario}}/s{{seed}}/{{evaluated}}.json",
+        f"{RUN}/metrics/{{scenario}}/s{{seed}}.json",
     log:
-        f"{RUN}/logs/evaluate/{{scenario}}_s{{seed}}_{{evaluated}}.log",
+        f"{RUN}/logs/evaluate/{{scenario}}_s{{seed}}.log",
     benchmark:
-        f"{RUN}/benchmarks/evaluate/{{scenario}}_s{{seed}}_{{evaluated}}.tsv"
+        f"{RUN}/benchmarks/evaluate/{{scenario}}_s{{seed}}.tsv"
     conda:
         "../envs/unlearn.yaml"
     resources:
         mem_mb=2000,
-        runtime=10,
+        runtime=30,
+    params:
+        models=evaluated_models,
     script:
         "../scripts/evaluate.py"

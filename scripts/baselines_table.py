@@ -2,12 +2,13 @@
 
 import pandas as pd
 
-from unlearn.io import load_json, save_text, setup_logging
+from unlearn.evaluation import load_records
+from unlearn.io import save_text, setup_logging
 from unlearn.tables import aggregate, display_table, method_order, scale_note, to_latex, to_markdown
 
 log = setup_logging(snakemake.log[0], "baselines_table")
 scenarios, methods = list(snakemake.params["scenarios"]), method_order(list(snakemake.params["methods"]))
-long = pd.DataFrame([load_json(p) for p in snakemake.input["metrics"]])
+long = pd.DataFrame(load_records(snakemake.input["metrics"]))
 long["scenario"] = pd.Categorical(long["scenario"], scenarios, ordered=True)  # config order, gold first
 long["method"] = pd.Categorical(long["method"], methods, ordered=True)
 long = long.sort_values(["scenario", "method", "seed"]).reset_index(drop=True)

@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from unlearn.evaluation import load_records
 from unlearn.io import load_json, save_text, setup_logging
 from unlearn.tables import to_latex
 from unlearn.tmu import report as R
@@ -17,7 +18,7 @@ class_names = labels["class_names"].tolist()
 paper = {Path(p).stem: R.load_paper(p) for p in inp["paper"]}
 dataset, scale_text = scale["dataset"], R.scale_text(scale)
 
-records = pd.DataFrame([load_json(p) for p in inp["metrics"]])
+records = pd.DataFrame(load_records(inp["metrics"]))
 main_csv, main_disp, note = R.main_table(records, methods, class_names, dataset, paper[table], table)
 number = table.removeprefix("tmu_table")
 save_text(main_csv.to_csv(index=False, float_format="%.6g"), out["main_csv"])

@@ -8,6 +8,7 @@ from unlearn import methods
 from unlearn.checkpoints import data_info, load_bundle, load_model, save_model, save_probs, set_threads
 from unlearn.io import load_json, save_json, setup_logging
 from unlearn.methods.base import UnlearnData
+from unlearn.rum.sequence import run_sequence
 from unlearn.training import resolve_device, seed_everything
 
 log = setup_logging(snakemake.log[0], "unlearn")
@@ -43,7 +44,12 @@ data = UnlearnData(
 model = load_model(snakemake.input["original"], device)[0] if snakemake.input.get("original") else None
 seed_everything(seed)
 start = time.perf_counter()
-model = methods.get(method).unlearn(model, data, hp, seed=seed)
+if "sequence" in hp:  # RUM (paper 002): the forget set's parts in order, a method per part
+    parts = forget["parts"][hp["sequence"]]
+    steps = list(zip(hp["methods"], hp["hp"], strict=True))
+    model, _ = run_sequence(model, data, parts, steps, retain=hp["retain"], seed=seed)
+else:
+    model = methods.get(method).unlearn(model, data, hp, seed=seed)
 seconds = time.perf_counter() - start
 log.info("%s on %s seed %d: %.2fs (|D_f|=%d)", method, w["scenario"], seed, seconds, len(data.forget_idx))
 

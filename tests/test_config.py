@@ -59,7 +59,23 @@ def test_default_config_is_valid_and_gets_defaults():
         (lambda c: c["tmu"].update(classes=["rocket"]), r"tmu\.classes\[0\]: unknown class 'rocket'"),
         (lambda c: c["tmu"].update(n=500), r"tmu\.n: 500 would forget all of class 1"),
         (lambda c: c["tmu"].update(seeds=[7]), r"tmu\.seeds: \[7\] not in the top-level seeds"),
-        (lambda c: c["tmu"].update(baselines=["scrub"]), r"tmu\.baselines: 'scrub' must be a method configured"),
+        (lambda c: c["tmu"].update(baselines=["nope"]), r"tmu\.baselines: 'nope' must be a method configured"),
+        (lambda c: c.update(baselines=["finetune", "nope"]), r"baselines: 'nope' is not configured under `methods`"),
+        (lambda c: c["rum"]["select"].update(high="nope"), r"rum\.select: 'nope' must be a method configured"),
+        (lambda c: c["rum"].update(methods=["retrain"]), r"rum\.methods: 'retrain' must be a method configured"),
+        (lambda c: c["rum"].update(difficulty=["ssd"]), r"rum\.difficulty: 'ssd' must be a method configured"),
+        (lambda c: c["rum"].update(seeds=[5]), r"rum\.seeds: \[5\] not in the top-level seeds"),
+        (lambda c: c["rum"].update(n=90), r"rum\.n: 90 is larger than an ES group \(1238 / 15 groups = 82 samples\)"),
+        (
+            lambda c: c["rum"].update(entanglement={"picks": [3, 12, 15]}),
+            r"rum\.entanglement\.picks: groups are 0\.\.14",
+        ),
+        (lambda c: c["rum"].pop("select"), r"rum: 'select' is a required property"),
+        (lambda c: c["rum"].update(sequence_retain="all"), r"rum\.sequence_retain: 'all' is not one of"),
+        (
+            lambda c: c["scenarios"].update(rum_extra={"kind": "random", "n": 5}),
+            r"scenarios\.rum_extra: names starting rum_ are reserved",
+        ),
         (lambda c: c["methods"].update(tmu={}), r"methods\.tmu: TMU runs as its own experiment"),
         (lambda c: c["tmu"]["sweep"].update(sizes=[10, 400]), r"tmu\.sweep\.sizes: 400 would forget all of class 8"),
         (lambda c: c["tmu"]["unlearn"].update(hard="ascent"), r"tmu\.unlearn\.hard: 'ascent' is not one of"),
@@ -81,6 +97,15 @@ def test_tmu_classes_resolve_and_seeds_default():
     assert cfg["tmu"]["classes"] == [3, 8] and cfg["tmu"]["seeds"] == cfg["seeds"]
     assert check(lambda c: c["tmu"].update(classes="all"))["tmu"]["classes"] == list(range(10))
     assert "tmu" not in check(lambda c: c.pop("tmu"))
+
+
+def test_rum_defaults_and_baselines_gain_the_gold_model():
+    cfg = check(lambda c: c["rum"].update(seeds=None, difficulty=None))
+    assert cfg["rum"]["seeds"] == cfg["seeds"] and cfg["rum"]["difficulty"] == cfg["rum"]["methods"]
+    assert cfg["rum"]["entanglement"] == {"groups": 15, "picks": [3, 12, 14], "centroid": "global"}
+    assert cfg["rum"]["memorization"]["fraction"] == 0.7 and cfg["rum"]["sequence_retain"] == "seen_parts"
+    assert check(lambda c: c.update(baselines=["finetune"]))["baselines"] == ["retrain", "finetune"]
+    assert "rum" not in check(lambda c: c.pop("rum"))
 
 
 def test_cifar_sample_config_validates(cifar_sample):

@@ -95,11 +95,20 @@ def check_semantics(config: dict) -> None:
             forget.forget_size(spec, counts)
         except forget.ScenarioError as exc:
             raise ConfigError(f"config error: scenarios.{name}.{exc}") from None
+    baselines = config.get("baselines")
+    if baselines is not None:
+        for name in baselines:
+            if name not in config["methods"]:
+                raise ConfigError(f"config error: baselines: '{name}' is not configured under `methods`")
+        if "retrain" not in baselines:
+            config["baselines"] = ["retrain", *baselines]
     if "tmu" in config["methods"]:
         raise ConfigError("config error: methods.tmu: TMU runs as its own experiment; configure it under `tmu:`")
     if config.get("tmu"):
         names = loaded.class_names if loaded is not None else None
         _check_tmu(config, names if names is not None else [str(c) for c in range(k)], counts)
+    if config.get("rum"):
+        _check_rum(config, int(sum(counts)) if labels is not None else None)
 
 
 def _check_tmu(config: dict, class_names: list[str], counts: list[int]) -> None:
@@ -145,6 +154,41 @@ def _check_tmu(config: dict, class_names: list[str], counts: list[int]) -> None:
     clash = set(config["scenarios"]) & set(tmu_plan.scenarios(cfg))
     if clash:
         raise ConfigError(f"config error: scenarios.{sorted(clash)[0]}: name is reserved for the TMU experiment")
+
+
+def _check_rum(config: dict, n_train: int | None) -> None:
+    """RUM's section: methods configured, seeds a subset, forget sizes that fit D and the ES groups."""
+    cfg = config["rum"]
+    cfg["difficulty"] = list(cfg["difficulty"] if cfg.get("difficulty") is not None else cfg["methods"])
+    for field, names in (
+        ("rum.methods", cfg["methods"]),
+        ("rum.difficulty", cfg["difficulty"]),
+        ("rum.select", list(cfg["select"].values())),
+    ):
+        for name in names:
+            if name not in config["methods"] or name == "retrain":
+                raise ConfigError(
+                    f"config error: {field}: '{name}' must be a method configured under `methods` (not retrain)"
+                )
+    seeds = cfg.get("seeds") or config["seeds"]
+    extra = sorted(set(seeds) - set(config["seeds"]))
+    if extra:
+        raise ConfigError(f"config error: rum.seeds: {extra} not in the top-level seeds (RUM reuses their models)")
+    cfg["seeds"] = list(seeds)
+    es = cfg["entanglement"]
+    if max(es["picks"]) >= es["groups"]:
+        raise ConfigError(f"config error: rum.entanglement.picks: groups are 0..{es['groups'] - 1}")
+    if n_train is not None:
+        if 3 * cfg["n"] >= n_train:
+            raise ConfigError(f"config error: rum.n: 3 x {cfg['n']} leaves no retain data of |D| = {n_train}")
+        if cfg["n"] > n_train // es["groups"]:
+            raise ConfigError(
+                f"config error: rum.n: {cfg['n']} is larger than an ES group ({n_train} / {es['groups']} groups "
+                f"= {n_train // es['groups']} samples)"
+            )
+    clash = sorted(name for name in config["scenarios"] if name.startswith("rum_"))
+    if clash:
+        raise ConfigError(f"config error: scenarios.{clash[0]}: names starting rum_ are reserved for RUM")
 
 
 def validate_config(config: dict, schema_path) -> dict:

@@ -1,9 +1,9 @@
 """One evaluation record: a model's outputs against the gold model's on D_f, D_r and D_test.
 
 `summarize` computes what depends on one model only (accuracies, the two MIA scores); `evaluate`
-compares a model's summary with the gold model's. The gold summary is computed once, in the gold
-model's own record, and read back with `summary_from_record` (an MIA fit on CIFAR-10 scale data takes
-~10 s, and every (scenario, seed) has eight models to compare with the same gold model).
+compares a model's summary with the gold model's. One `evaluate` job handles every model of a
+(scenario, seed), so the gold summary is computed once there and passed in (an MIA fit on CIFAR-10
+scale data takes ~10 s); its metrics file is a list of records, read back with `load_records`.
 """
 
 from __future__ import annotations
@@ -46,6 +46,13 @@ def summarize(probs: dict, train_y, test_y, forget_idx, forgotten_classes, seed:
         "mia_efficacy": M.mia_efficacy(conf_tr[shadow], conf_te, conf_tr[forget_idx]),
         "mia_entropy": M.mia_entropy(ent_tr[retain_idx], ent_te, ent_tr[forget_idx]),
     }
+
+
+def load_records(paths) -> list[dict]:
+    """The records of every model in the given metrics files (one list per (scenario, seed))."""
+    from .io import load_json
+
+    return [record for path in paths for record in load_json(path)]
 
 
 def summary_from_record(record: dict) -> dict:

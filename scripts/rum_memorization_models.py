@@ -1,0 +1,36 @@
+"""RUM memorization: train subset models first..last (each on its own random share of D) and keep, for every
+sample of D, their correctness, epoch-averaged true-label confidence and holdout-retraining divergence."""
+
+import time
+
+import numpy as np
+
+from unlearn.checkpoints import data_info, load_bundle, set_threads
+from unlearn.io import save_npz, setup_logging
+from unlearn.rum.subset_models import train_subset_model
+from unlearn.training import resolve_device
+
+log = setup_logging(snakemake.log[0], "rum_memorization_models")
+set_threads(snakemake.threads)
+first, last = int(snakemake.wildcards["first"]), int(snakemake.wildcards["last"])
+mem, recipe = snakemake.params["memorization"], dict(snakemake.params["recipe"])
+if mem.get("epochs"):
+    recipe["epochs"] = mem["epochs"]
+holdout = {**mem["holdout"], "batch_size": recipe["batch_size"]}
+device = resolve_device(snakemake.config["device"])
+bundle = load_bundle(snakemake.input["data"])
+x, y, info = bundle["train_x"], bundle["train_y"], data_info(bundle)
+records = []
+for k in range(first, last + 1):
+    start = time.perf_counter()
+    rec = train_subset_model(snakemake.params["model"], info, x, y, recipe, holdout, k=k, fraction=mem["fraction"],
+                             batch_size=snakemake.config["evaluation"]["batch_size"], device=device)  # fmt: skip
+    in_acc, out_acc = rec["correct"][rec["in_mask"]].mean(), rec["correct"][~rec["in_mask"]].mean()
+    log.info("model %d/%d: acc on its subset %.3f, on the rest %.3f (%.1fs)", k, last, in_acc, out_acc,
+             time.perf_counter() - start)  # fmt: skip
+    records.append(rec)
+save_npz(
+    snakemake.output[0],
+    models=np.arange(first, last + 1),
+    **{key: np.stack([r[key] for r in records]) for key in ("in_mask", "correct", "confidence", "divergence")},
+)

@@ -1,0 +1,82 @@
+"""The K subset models behind the memorization scores (torch): model k is trained from scratch with the run's
+recipe on its subset S_k of D, and leaves behind, for every sample of D,
+
+  correct     whether the final model classifies it right          (the Feldman-Zhang estimator)
+  confidence  its true-label probability averaged over the epochs  (the confidence proxy)
+  divergence  symmetric KL of the outputs before/after fine-tuning on D \\ S_k (holdout retraining proxy;
+              meaningful for i in S_k)
+"""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from ..loader import TensorLoader, predict_proba
+from ..models import build_model
+from ..training import fit, optimize, seed_everything
+from .memorization import subset_mask
+
+
+def true_label_prob(model, x, y, batch_size, device) -> torch.Tensor:
+    probs = predict_proba(model, x, batch_size, device)
+    return probs[torch.arange(len(y)), y.cpu()]
+
+
+def symmetric_kl(p: torch.Tensor, q: torch.Tensor, eps: float = 1e-12) -> torch.Tensor:
+    p, q = p.clamp_min(eps), q.clamp_min(eps)
+    return ((p - q) * (p.log() - q.log())).sum(1)
+
+
+class _EpochProbe:
+    """Loader wrapper for `training.optimize`: on each new epoch, record the true-label confidence of the model as
+    the previous epoch left it (the loop asks for an epoch's batches right before running them)."""
+
+    def __init__(self, model, loader, x, y, batch_size, device):
+        self.model, self.loader, self.x, self.y = model, loader, x, y
+        self.batch_size, self.device, self.records = batch_size, device, []
+
+    def record(self):
+        self.records.append(true_label_prob(self.model, self.x, self.y, self.batch_size, self.device))
+        self.model.train()
+
+    def __call__(self, epoch):
+        if epoch > 0:
+            self.record()
+        return self.loader
+
+
+def train_subset_model(spec, info, x, y, recipe, holdout: dict, *, k: int, fraction: float, batch_size, device):
+    """Train model k on S_k; return numpy arrays {in_mask, correct, confidence, divergence} over all of D."""
+    n = len(y)
+    mask = subset_mask(n, k, fraction)
+    idx = torch.from_numpy(np.flatnonzero(mask))
+    seed = 10_000 + int(k)
+    seed_everything(seed)
+    model = build_model(spec, info).to(device)
+    loader = TensorLoader(
+        x[idx], y[idx], recipe["batch_size"], shuffle=True, augment=recipe.get("augment"), seed=seed, device=device
+    )
+    probe = _EpochProbe(model, loader, x, y, batch_size, device)
+
+    def loss_fn(batch):
+        xb, yb = batch
+        return F.cross_entropy(model(xb), yb, label_smoothing=float(recipe.get("label_smoothing", 0.0)))
+
+    optimize(model, probe, loss_fn, recipe, tag=f"memorization model {k}")
+    probe.record()
+    before = predict_proba(model, x, batch_size, device)
+    correct = (before.argmax(1) == y.cpu()).numpy()
+    confidence = torch.stack(probe.records).mean(0).numpy()
+    divergence = np.full(n, np.nan)
+    if holdout.get("epochs", 0) > 0 and (~mask).any():
+        tuned = copy.deepcopy(model)
+        out = torch.from_numpy(np.flatnonzero(~mask))
+        fit(tuned, x[out], y[out], {**recipe, **holdout, "schedule": "constant"}, seed=seed, device=device,
+            tag=f"holdout retraining {k}")  # fmt: skip
+        after = predict_proba(tuned, x, batch_size, device)
+        divergence = symmetric_kl(before, after).numpy()
+    return {"in_mask": mask, "correct": correct, "confidence": confidence, "divergence": divergence}

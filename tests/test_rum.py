@@ -1,0 +1,234 @@
+"""RUM (paper 002): entanglement score, ES and memorization partitions, the memorization estimator (on real
+training of a tiny model), the new methods' direction of movement, and sequences applied in order."""
+
+import copy
+
+import numpy as np
+import pytest
+import torch
+
+from unlearn import methods
+from unlearn import rum as plan
+from unlearn.checkpoints import data_info
+from unlearn.data import load_digits
+from unlearn.loader import predict_proba
+from unlearn.methods.base import UnlearnData
+from unlearn.methods.l1_sparse import l1_norm
+from unlearn.methods.salun import saliency_mask
+from unlearn.rum.entanglement import entanglement_score, es_forget_sets, es_groups, pca_2d
+from unlearn.rum.memorization import (
+    confidence_proxy,
+    feldman_zhang,
+    memorization_sets,
+    shuffled_parts,
+    spearman,
+    subset_mask,
+)
+from unlearn.rum.sequence import run_sequence
+from unlearn.rum.subset_models import train_subset_model
+from unlearn.training import train_from_scratch
+
+# --- entanglement ----------------------------------------------------------------------------------------------
+
+
+def test_es_on_a_hand_computed_case():
+    # R = {(0,0), (2,0)}, S = {(10,0), (12,0)}: within = 1 + 1, means (1,0), (11,0), mu = (6,0): between = (25+25)/2
+    emb = np.array([[0.0, 0.0], [2.0, 0.0], [10.0, 0.0], [12.0, 0.0]])
+    assert entanglement_score(emb, [2, 3]) == pytest.approx(2 / 25)
+
+
+def test_tight_far_clusters_have_low_es_and_overlapping_ones_high():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(0, 0.1, (200, 4)), rng.normal(0, 0.1, (50, 4))
+    far = entanglement_score(np.concatenate([a, b + 10.0]), np.arange(200, 250))
+    overlapping = entanglement_score(np.concatenate([a, b + 0.05]), np.arange(200, 250))
+    assert far < 0.01 < 10 < overlapping
+
+
+def test_es_partitions_take_the_first_n_of_the_picked_distance_groups():
+    rng = np.random.default_rng(1)
+    emb = rng.normal(size=(300, 3))
+    groups = es_groups(emb, 15)
+    assert [len(g) for g in groups] == [20] * 15
+    dist = ((emb - emb.mean(0)) ** 2).sum(1)
+    assert all(dist[groups[i]].max() <= dist[groups[i + 1]].min() for i in range(14)), "groups ordered by distance"
+    sets = es_forget_sets(emb, 15, [3, 12, 14], 8)
+    assert [len(sets[lv]) for lv in plan.LEVELS] == [8, 8, 8]
+    for level, g in zip(plan.LEVELS, (3, 12, 14), strict=True):
+        assert set(sets[level]) == set(groups[g][:8].tolist())
+    with pytest.raises(ValueError, match="fewer than n=21"):
+        es_forget_sets(emb, 15, [3, 12, 14], 21)
+
+
+def test_pca_projection_is_two_dimensional_and_centred():
+    emb = np.random.default_rng(2).normal(size=(50, 6))
+    out = pca_2d(emb)
+    assert out.shape == (50, 2) and np.allclose(out.mean(0), 0, atol=1e-9)
+    assert out[:, 0].var() >= out[:, 1].var()
+
+
+# --- memorization ----------------------------------------------------------------------------------------------
+
+
+def test_feldman_zhang_on_a_hand_computed_case():
+    in_mask = np.array([[1, 1, 0], [1, 0, 1], [0, 1, 1], [0, 0, 1]], dtype=bool)
+    correct = np.array([[1, 1, 1], [1, 0, 1], [0, 1, 1], [0, 1, 1]], dtype=bool)
+    mem = feldman_zhang(in_mask, correct)
+    # sample 0: in 2 models (both right), out of 2 (both wrong) -> 1; sample 1: in 2 (right), out 2 (1 of 2) -> 0.5;
+    # sample 2: always right -> 0
+    assert mem.tolist() == [1.0, 0.5, 0.0]
+    assert np.isnan(feldman_zhang(np.ones((2, 1), bool), np.ones((2, 1), bool)))[0]
+    assert confidence_proxy(in_mask, np.full(in_mask.shape, 0.25)).tolist() == [0.25, 0.25, 0.25]
+
+
+def test_memorization_sets_are_disjoint_extremes_and_the_middle():
+    scores = np.array([0.9, 0.0, 0.5, 0.45, 1.0, -0.1, np.nan, 0.2, 0.55, 0.05])
+    sets = memorization_sets(scores, 2)
+    assert sets["high"].tolist() == [0, 4] and sets["low"].tolist() == [1, 5]
+    assert sets["medium"].tolist() == [2, 3]  # 0.5 and 0.45, the nearest to 0.5 once high and low are taken
+    assert 6 not in np.concatenate(list(sets.values()))
+    with pytest.raises(ValueError, match="need 3 x n"):
+        memorization_sets(scores, 4)
+
+
+def test_shuffled_parts_partition_the_forget_set():
+    parts = shuffled_parts(np.arange(10, 40), 3, seed=0)
+    assert [len(p) for p in parts] == [10, 10, 10]
+    assert sorted(np.concatenate(parts).tolist()) == list(range(10, 40))
+    assert not all((p == np.arange(10, 40)[i * 10 : (i + 1) * 10]).all() for i, p in enumerate(parts))
+    assert spearman([1, 2, 3, 4], [10, 20, 30, 40]) == pytest.approx(1.0)
+
+
+def test_subset_masks_are_seeded_and_sized():
+    a, b = subset_mask(100, 0, 0.7), subset_mask(100, 1, 0.7)
+    assert a.sum() == b.sum() == 70 and (a != b).any() and (subset_mask(100, 0, 0.7) == a).all()
+
+
+def test_a_mislabelled_point_scores_high_memorization():
+    """Real training: two classes of 8x8 images (dark vs bright); one dark image, with a bright corner no other
+    image has, labelled bright. Models that trained on it learn its label from the corner, models that did not
+    call it dark: mem ~ 1; the clean points ~ 0."""
+    torch.manual_seed(0)
+    gen = torch.Generator().manual_seed(0)
+    n = 60
+    y = torch.arange(n) % 2
+    x = (y[:, None, None, None] * 150 + 40 + torch.randint(0, 40, (n, 1, 8, 8), generator=gen)).to(torch.uint8)
+    y[0] = 1  # sample 0 is dark: its label is wrong ...
+    x[0, 0, :3, :3] = 255  # ... and it is atypical: only seeing it tells a model its label
+    info = {"in_channels": 1, "image_size": 8, "num_classes": 2, "mean": [0.5], "std": [0.25]}
+    recipe = {"epochs": 30, "batch_size": 16, "lr": 0.05, "momentum": 0.9, "weight_decay": 0.0}
+    spec = {"name": "smallcnn", "width": 0.5}
+    runs = [
+        train_subset_model(spec, info, x, y, recipe, {"epochs": 0}, k=k, fraction=0.7, batch_size=64, device="cpu")
+        for k in range(10)
+    ]
+    in_mask = np.stack([r["in_mask"] for r in runs])
+    mem = feldman_zhang(in_mask, np.stack([r["correct"] for r in runs]))
+    assert in_mask[:, 0].any() and (~in_mask[:, 0]).any()
+    assert mem[0] > 0.7
+    assert np.nanmean(np.abs(mem[1:])) < 0.1
+    assert np.nanargmax(mem) == 0
+    conf = confidence_proxy(in_mask, np.stack([r["confidence"] for r in runs]))
+    assert conf[0] < np.nanmedian(conf[1:]), "the mislabelled point is learned last"
+
+
+# --- methods and sequences -------------------------------------------------------------------------------------
+
+SPEC = {"name": "smallcnn", "width": 0.5}
+RECIPE = {"epochs": 4, "batch_size": 64, "lr": 0.05, "momentum": 0.9, "weight_decay": 5e-4, "schedule": "cosine"}
+HP = {"epochs": 2, "batch_size": 32, "lr": 0.02, "momentum": 0.9, "weight_decay": 5e-4}
+
+
+@pytest.fixture(scope="module")
+def problem():
+    torch.set_num_threads(1)
+    bundle = load_digits().to_tensors()
+    info = data_info(bundle)
+    model, _ = train_from_scratch(SPEC, info, bundle["train_x"], bundle["train_y"], RECIPE, seed=0, device="cpu",
+                                  tag="t")  # fmt: skip
+    forget_idx = torch.nonzero(bundle["train_y"] == 3).flatten()[:60]
+    data = UnlearnData(bundle["train_x"], bundle["train_y"], forget_idx, 10, model_spec=SPEC, info=info, recipe=RECIPE)
+    return model, data
+
+
+def forget_acc(model, data):
+    x, y = data.forget
+    return (predict_proba(model, x).argmax(1) == y).float().mean().item()
+
+
+def test_l1_sparse_shrinks_the_weights_compared_with_plain_finetuning(problem):
+    model, data = problem
+    plain = methods.get("finetune").unlearn(copy.deepcopy(model), data, HP, seed=0)
+    sparse = methods.get("l1_sparse").unlearn(copy.deepcopy(model), data, {**HP, "alpha": 5e-3}, seed=0)
+    assert l1_norm(sparse).item() < 0.9 * l1_norm(plain).item()
+
+
+def test_salun_changes_only_salient_weights_and_forgets(problem):
+    model, data = problem
+    hp = {**HP, "threshold": 0.3, "weight_decay": 0.0, "lr": 0.05}
+    mask = saliency_mask(copy.deepcopy(model), data, 0.3, 64)
+    share = sum(m.sum().item() for m in mask.values()) / sum(m.numel() for m in mask.values())
+    assert 0.25 < share < 0.35
+    out = methods.get("salun").unlearn(copy.deepcopy(model), data, hp, seed=0)
+    before, after = dict(model.named_parameters()), dict(out.named_parameters())
+    for name, m in mask.items():
+        frozen = m == 0
+        assert torch.equal(before[name][frozen], after[name][frozen]), name
+    assert forget_acc(out, data) < forget_acc(model, data) - 0.3
+
+
+def test_scrub_moves_away_from_the_teacher_on_the_forget_set(problem):
+    model, data = problem
+    hp = {**HP, "epochs": 3, "msteps": 3, "lr": 0.01, "temperature": 4.0}
+    out = methods.get("scrub").unlearn(copy.deepcopy(model), data, hp, seed=0)
+
+    def divergence(x):
+        p, q = predict_proba(model, x), predict_proba(out, x)
+        return (p * (p.clamp_min(1e-12).log() - q.clamp_min(1e-12).log())).sum(1).mean().item()
+
+    assert divergence(data.forget[0]) > 2 * divergence(data.retain[0])
+    assert forget_acc(out, data) < forget_acc(model, data)
+
+
+def test_sequence_applies_the_parts_in_the_configured_order(problem):
+    model, data = problem
+    idx = data.forget_idx
+    parts = [idx[40:], idx[:20], idx[20:40]]
+    steps = [("finetune", {**HP, "epochs": 1}), ("neggrad", {**HP, "epochs": 1, "lr": 0.001}),
+             ("finetune", {**HP, "epochs": 1})]  # fmt: skip
+    _, records = run_sequence(copy.deepcopy(model), data, parts, steps, retain="forget_set", seed=0)
+    assert [r["method"] for r in records] == ["finetune", "neggrad", "finetune"]
+    assert [r["forget"] for r in records] == [p.tolist() for p in parts]
+    assert {r["n_retain"] for r in records} == {len(data.y) - len(idx)}
+    _, seen = run_sequence(copy.deepcopy(model), data, parts, steps, seed=0)
+    assert [r["n_retain"] for r in seen] == [len(data.y) - 20, len(data.y) - 40, len(data.y) - 60]
+    with pytest.raises(ValueError, match="not a partition"):
+        run_sequence(copy.deepcopy(model), data, parts[:2], steps[:2], seed=0)
+
+
+# --- the plan --------------------------------------------------------------------------------------------------
+
+
+def test_plan_names_and_sequence_plans():
+    rum = {"methods": ["finetune", "salun"], "select": {"low": "finetune", "medium": "salun", "high": "neggrad"},
+           "sequence_retain": "forget_set", "memorization": {"models": 20, "models_per_job": 8}}  # fmt: skip
+    assert plan.table_methods(rum) == [
+        "finetune", "finetune-shuffle", "finetune-rumf", "salun", "salun-shuffle", "salun-rumf", "rum",
+    ]  # fmt: skip
+    assert plan.parse_method("neggrad_plus-rumf") == ("neggrad_plus", "rumf")
+    assert plan.parse_method("rum") == ("rum", "rum")
+    hp = {"finetune": {"lr": 1}, "salun": {"lr": 2}, "neggrad": {"lr": 3}}
+    assert plan.sequence_plan("salun-shuffle", rum, hp) == {
+        "sequence": "shuffle", "methods": ["salun"] * 3, "hp": [{"lr": 2}] * 3, "retain": "forget_set",
+    }  # fmt: skip
+    assert plan.sequence_plan("rum", rum, hp)["methods"] == ["finetune", "salun", "neggrad"]
+    assert plan.sequence_plan("rum", rum, hp)["sequence"] == "rumf"
+    assert plan.memorization_batches(rum["memorization"]) == [(0, 7), (8, 15), (16, 19)]
+    assert set(plan.scenarios(rum)) == {*plan.difficulty_scenarios(rum), "rum_mix"}
+
+
+def test_class_centroids_order_by_distance_to_the_own_class_mean():
+    emb = np.array([[0.0], [1.0], [10.0], [13.0]])
+    assert es_groups(emb, 4)[0].tolist() == [2], "global mean 6: sample 2 (distance 4) is nearest"
+    labels = np.array([0, 0, 1, 1])  # class means 0.5 and 11.5: distances 0.5, 0.5, 1.5, 1.5
+    assert [g.tolist() for g in es_groups(emb, 4, labels)] == [[0], [1], [2], [3]]
