@@ -45,8 +45,7 @@ def scenarios(rum: dict | None) -> dict[str, dict]:
     """Every RUM scenario name -> its spec (kind `rum`: the forget set is made by a RUM rule, not `forget_set`)."""
     if not rum:
         return {}
-    out = {name: {"kind": "rum", "factor": name.split("_")[1], "level": name.split("_")[2]} for name in
-           difficulty_scenarios(rum)}  # fmt: skip
+    out = {scenario_name(f, lv): {"kind": "rum", "factor": f, "level": lv} for f in FACTORS for lv in LEVELS}
     out[MIX] = {"kind": "rum", "factor": "mem", "level": "mix"}
     return out
 
