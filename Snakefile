@@ -31,6 +31,7 @@ include: "rules/evaluate.smk"
 include: "rules/report.smk"
 include: "rules/tmu.smk"
 include: "rules/rum.smk"
+include: "rules/smu.smk"
 
 
 rule all:
@@ -39,3 +40,4 @@ rule all:
         baselines_outputs(),
         tmu_outputs(),
         rum_outputs(),
+        smu_outputs(),

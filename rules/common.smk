@@ -15,6 +15,7 @@ from unlearn.config import ConfigError, validate_config
 from unlearn import methods as method_registry
 from unlearn import tmu as tmu_plan
 from unlearn import rum as rum_plan
+from unlearn import smu as smu_plan
 
 try:
     config = validate_config(
@@ -46,6 +47,12 @@ RUM_SEEDS = RUM["seeds"] if RUM else []
 RUM_SEQUENCES = rum_plan.sequence_methods(RUM)  # <method>-shuffle, <method>-rumf, rum
 RUM_TABLE_METHODS = ["retrain", *rum_plan.table_methods(RUM)] if RUM else []
 RUM_DIFFICULTY_METHODS = ["retrain", *RUM["difficulty"]] if RUM else []
+
+# Siamese Machine Unlearning (paper 000): its settings run on `scenarios` entries, beside the baselines
+SMU = config.get("smu")
+SMU_SETTINGS = smu_plan.settings(SMU)  # {fullclass|subclass|random: scenario}
+SMU_SEEDS = SMU["seeds"] if SMU else []
+SMU_METHODS = smu_plan.methods(SMU)  # retrain, original, baselines, smu
 
 ALL_SCENARIOS = {**config["scenarios"], **TMU_SCENARIOS, **RUM_SCENARIOS}
 ALL_METHODS = list(config["methods"]) + (["tmu"] if TMU else []) + RUM_SEQUENCES
@@ -106,10 +113,12 @@ def tmu_path(wildcards, name):
     return f"{RUN}/tmu/{wildcards.scenario}/s{wildcards.seed}/{name}"
 
 
-def scenario_models(scenario):
-    """The models evaluated on a scenario, gold first (the experiments' scenario names are disjoint)."""
+def scenario_models(scenario, seed):
+    """The models evaluated on (scenario, seed), gold first (the experiments' scenario names are disjoint)."""
     if scenario in config["scenarios"]:
-        models = EVALUATED
+        models = list(EVALUATED)
+        if scenario in SMU_SETTINGS.values() and int(seed) in SMU_SEEDS:
+            models += [m for m in SMU_METHODS if m not in models]
     elif scenario in tmu_plan.main_scenarios(TMU):
         models = TMU_METHODS
     elif scenario == rum_plan.MIX:
@@ -122,13 +131,13 @@ def scenario_models(scenario):
 
 
 def evaluated_models(wildcards):
-    return scenario_models(wildcards.scenario)
+    return scenario_models(wildcards.scenario, wildcards.seed)
 
 
 def evaluated_inputs(wildcards):
     """Outputs of every model evaluated on (scenario, seed) and their run records (wall time; methods only)."""
     stem = f"{RUN}/models/{wildcards.scenario}/s{wildcards.seed}"
-    models = scenario_models(wildcards.scenario)
+    models = scenario_models(wildcards.scenario, wildcards.seed)
     return {
         "probs": [
             (
@@ -256,3 +265,60 @@ def rum_outputs():
         ),
         "results/tables/rum_claims.md",
     ]
+
+
+def smu_inputs(wildcards):
+    """SMU's tables: the metric records of its scenarios and the papers' numbers."""
+    return {
+        "metrics": metric_files(list(SMU_SETTINGS.values()), SMU_SEEDS),
+        "paper": [str(PAPER_DIR / f"smu_{s}.csv") for s in SMU_SETTINGS],
+    }
+
+
+def smu_dispersion_inputs(wildcards):
+    """The original, gold and SMU models of every SMU (scenario, seed), and their forget sets."""
+    pairs = [(sc, seed) for sc in SMU_SETTINGS.values() for seed in SMU_SEEDS]
+    return {
+        "data": f"{RUN}/data.pt",
+        "forget": [f"{RUN}/forget/{sc}/s{seed}.json" for sc, seed in pairs],
+        "original": [f"{RUN}/models/original/s{seed}.pt" for _, seed in pairs],
+        "retrain": [f"{RUN}/models/{sc}/s{seed}/retrain.pt" for sc, seed in pairs],
+        "smu": [f"{RUN}/models/{sc}/s{seed}/smu.pt" for sc, seed in pairs],
+    }
+
+
+def smu_outputs():
+    if not SMU:
+        return []
+    return [
+        *expand(
+            "results/tables/smu_{setting}.{ext}",
+            setting=list(SMU_SETTINGS),
+            ext=["csv", "md", "tex"],
+        ),
+        "results/tables/smu_claims.md",
+        *expand("results/tables/smu_logit_dispersion.{ext}", ext=["csv", "md"]),
+        *expand("figures/smu_logit_dispersion.{ext}", ext=["png", "pdf"]),
+    ]
+
+
+SMU_SCALE = {
+    "dataset": config["dataset"]["name"],
+    "model": config["model"],
+    "epochs": config["train"]["epochs"],
+    "seeds": SMU_SEEDS,
+    "scenarios": SMU_SETTINGS,
+}
+
+
+def smu_table_outputs():
+    out = {"claims": "results/tables/smu_claims.md"}
+    for setting in SMU_SETTINGS:
+        for ext in ("csv", "md", "tex"):
+            path = f"results/tables/smu_{setting}.{ext}"
+            if ext == "md":  # the Markdown tables go into the HTML report
+                path = report(
+                    path, caption="../report/smu.rst", category="SMU (paper 000)"
+                )
+            out[f"{setting}_{ext}"] = path
+    return out

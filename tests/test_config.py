@@ -63,7 +63,7 @@ def test_default_config_is_valid_and_gets_defaults():
         (lambda c: c.update(baselines=["finetune", "nope"]), r"baselines: 'nope' is not configured under `methods`"),
         (lambda c: c["rum"]["select"].update(high="nope"), r"rum\.select: 'nope' must be a method configured"),
         (lambda c: c["rum"].update(methods=["retrain"]), r"rum\.methods: 'retrain' must be a method configured"),
-        (lambda c: c["rum"].update(difficulty=["ssd"]), r"rum\.difficulty: 'ssd' must be a method configured"),
+        (lambda c: c["rum"].update(difficulty=["sisa"]), r"rum\.difficulty: 'sisa' must be a method configured"),
         (lambda c: c["rum"].update(seeds=[5]), r"rum\.seeds: \[5\] not in the top-level seeds"),
         (lambda c: c["rum"].update(n=90), r"rum\.n: 90 is larger than an ES group \(1238 / 15 groups = 82 samples\)"),
         (
@@ -84,6 +84,19 @@ def test_default_config_is_valid_and_gets_defaults():
             r"scenarios\.tmu_c1_n20: name is reserved",
         ),
         (lambda c: c["dataset"].update(holdout_per_class=500), r"dataset\.holdout_per_class: 500 would hold out all"),
+        # SMU (paper 000)
+        (
+            lambda c: c["smu"]["scenarios"].update(fullclass="random"),
+            r"smu\.scenarios\.fullclass: scenario 'random' is random; SMU's fullclass setting needs full_class",
+        ),
+        (lambda c: c["smu"]["scenarios"].update(random="nope"), r"smu\.scenarios\.random: 'nope' is not a `scenarios`"),
+        (lambda c: c["smu"]["scenarios"].update(other="random"), r"smu\.scenarios: Additional properties"),
+        (lambda c: c["methods"].pop("smu"), r"methods\.smu: required by the `smu` section"),
+        (lambda c: c["smu"].update(baselines=["smu"]), r"smu\.baselines: 'smu' must be a method configured"),
+        (lambda c: c["smu"].update(seeds=[4]), r"smu\.seeds: \[4\] not in the top-level seeds"),
+        (lambda c: c["train"].update(augment={}), r"train\.augment: SMU compares two augmented views"),
+        (lambda c: c["methods"]["ssd"].pop("selection"), r"methods\.ssd\.selection: required by method ssd"),
+        (lambda c: c["methods"]["ssd"].update(dampening=0), r"methods\.ssd\.dampening: 0 is less than or equal"),
     ],
 )
 def test_bad_input_names_the_field(mutate, message):

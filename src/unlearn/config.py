@@ -109,6 +109,8 @@ def check_semantics(config: dict) -> None:
         _check_tmu(config, names if names is not None else [str(c) for c in range(k)], counts)
     if config.get("rum"):
         _check_rum(config, int(sum(counts)) if labels is not None else None)
+    if config.get("smu"):
+        _check_smu(config)
 
 
 def _check_tmu(config: dict, class_names: list[str], counts: list[int]) -> None:
@@ -189,6 +191,40 @@ def _check_rum(config: dict, n_train: int | None) -> None:
     clash = sorted(name for name in config["scenarios"] if name.startswith("rum_"))
     if clash:
         raise ConfigError(f"config error: scenarios.{clash[0]}: names starting rum_ are reserved for RUM")
+
+
+def _check_smu(config: dict) -> None:
+    """SMU's section: each setting names a scenario of the right kind; methods configured; seeds a subset."""
+    from . import smu as smu_plan
+
+    cfg = config["smu"]
+    for setting, name in cfg["scenarios"].items():
+        if name not in config["scenarios"]:
+            raise ConfigError(f"config error: smu.scenarios.{setting}: '{name}' is not a `scenarios` entry")
+        kind, allowed = config["scenarios"][name]["kind"], smu_plan.KINDS[setting]
+        if kind not in allowed:
+            raise ConfigError(
+                f"config error: smu.scenarios.{setting}: scenario '{name}' is {kind}; SMU's {setting} setting needs "
+                + " or ".join(allowed)
+            )
+    if "smu" not in config["methods"]:
+        raise ConfigError("config error: methods.smu: required by the `smu` section (SMU's hyperparameters)")
+    for name in cfg["baselines"]:
+        if name not in config["methods"] or name in ("retrain", "smu"):
+            raise ConfigError(
+                f"config error: smu.baselines: '{name}' must be a method configured under `methods` "
+                "(not retrain or smu)"
+            )
+    aug = config["train"].get("augment") or {}
+    if not (aug.get("crop_pad") or aug.get("flip")):
+        raise ConfigError(
+            "config error: train.augment: SMU compares two augmented views of each image; set crop_pad or flip"
+        )
+    seeds = cfg.get("seeds") or config["seeds"]
+    extra = sorted(set(seeds) - set(config["seeds"]))
+    if extra:
+        raise ConfigError(f"config error: smu.seeds: {extra} not in the top-level seeds (SMU reuses their models)")
+    cfg["seeds"] = list(seeds)
 
 
 def validate_config(config: dict, schema_path) -> dict:

@@ -56,7 +56,7 @@ def aggregate(long: pd.DataFrame, scenarios: list[str], methods: list[str]) -> p
     return pd.DataFrame(rows)
 
 
-def _cell(mean, spread, scale, decimals) -> str:
+def format_cell(mean, spread, scale, decimals) -> str:
     if mean is None or (isinstance(mean, float) and math.isnan(mean)):
         return "–"
     text = f"{mean * scale:.{decimals}f}"
@@ -72,7 +72,9 @@ def display_table(agg: pd.DataFrame) -> pd.DataFrame:
         if agg[f"{col}_mean"].isna().all():
             continue
         spread_col = f"{col}_ci95" if col in CI_COLUMNS else f"{col}_std"
-        out[header] = [_cell(m, s, scale, decimals) for m, s in zip(agg[f"{col}_mean"], agg[spread_col], strict=True)]
+        out[header] = [
+            format_cell(m, s, scale, decimals) for m, s in zip(agg[f"{col}_mean"], agg[spread_col], strict=True)
+        ]
     return out
 
 

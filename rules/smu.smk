@@ -1,0 +1,63 @@
+# Siamese Machine Unlearning (paper 000): SMU and its baselines on full-class, sub-class and random forgetting
+# (`scenarios` entries, shared with the baselines experiment), their tables beside the paper's numbers, the
+# claims, and the logit-dispersion figure. The unlearning and evaluation jobs are the ordinary rules.
+
+
+rule smu_tables:
+    input:
+        unpack(smu_inputs),
+        code=lib("tables")
+        + [str(LIB_DIR / "smu" / f"{m}.py") for m in ("__init__", "report")],
+    output:
+        **smu_table_outputs(),
+    log:
+        f"{RUN}/logs/smu_tables.log",
+    benchmark:
+        f"{RUN}/benchmarks/smu_tables.tsv"
+    conda:
+        "../envs/unlearn.yaml"
+    params:
+        settings=SMU_SETTINGS,
+        methods=SMU_METHODS,
+        scenario_specs={s: config["scenarios"][s] for s in SMU_SETTINGS.values()},
+        scale=SMU_SCALE,
+    script:
+        "../scripts/smu_tables.py"
+
+
+rule smu_dispersion:
+    input:
+        unpack(smu_dispersion_inputs),
+        code=lib("loader", "checkpoints", "plots")
+        + [
+            str(LIB_DIR / "smu" / f"{m}.py")
+            for m in ("__init__", "dispersion", "plots")
+        ],
+        models=model_lib(),
+    output:
+        samples=f"{RUN}/smu/dispersion_samples.csv",
+        csv="results/tables/smu_logit_dispersion.csv",
+        md="results/tables/smu_logit_dispersion.md",
+        png=report(
+            "figures/smu_logit_dispersion.png",
+            caption="../report/smu.rst",
+            category="SMU (paper 000)",
+        ),
+        pdf="figures/smu_logit_dispersion.pdf",
+    log:
+        f"{RUN}/logs/smu_dispersion.log",
+    benchmark:
+        f"{RUN}/benchmarks/smu_dispersion.tsv"
+    conda:
+        "../envs/unlearn.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=60,
+        gpu=1,
+    params:
+        settings=SMU_SETTINGS,
+        dispersion=SMU["dispersion"] if SMU else {},
+        augment=config["train"].get("augment", {}),
+    script:
+        "../scripts/smu_dispersion.py"

@@ -1,0 +1,27 @@
+"""SMU's tables (paper 000): one per setting, our numbers beside the paper's, and the claims."""
+
+import pandas as pd
+
+from unlearn.evaluation import load_records
+from unlearn.io import save_text, setup_logging
+from unlearn.smu import TITLES
+from unlearn.smu.report import claims, load_paper, scale_note, setting_table
+from unlearn.tables import to_latex, to_markdown
+
+log = setup_logging(snakemake.log[0], "smu_tables")
+params = snakemake.params
+long = pd.DataFrame(load_records(snakemake.input["metrics"]))
+paper = load_paper(snakemake.input["paper"])
+tables = {}
+for setting, scenario in params["settings"].items():
+    agg, display = setting_table(long, setting, scenario, params["methods"], paper)
+    tables[setting] = agg
+    note = scale_note(params["scale"], setting, params["scenario_specs"][scenario])
+    title = f"SMU, {TITLES[setting]} forgetting"
+    save_text(agg.to_csv(index=False, float_format="%.6g"), snakemake.output[f"{setting}_csv"])
+    save_text(to_markdown(display, title, note), snakemake.output[f"{setting}_md"])
+    save_text(to_latex(display, f"{title}. {note}"), snakemake.output[f"{setting}_tex"])
+    log.info("%s\n%s", setting, display.to_string(index=False))
+text = claims(tables, params["scale"])
+save_text(text, snakemake.output["claims"])
+log.info("\n%s", text)

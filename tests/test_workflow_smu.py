@@ -1,0 +1,98 @@
+"""A real Snakemake run of a tiny SMU (paper 000) config: its three tables beside the paper's numbers, the claims,
+the dispersion figure, the baselines table left without SMU's methods, and an SMU change rerunning only SMU."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pandas as pd
+import pytest
+from test_workflow import planned_jobs, run_copy, write_config
+
+pytestmark = pytest.mark.workflow
+
+EPOCH1 = {"epochs": 1, "lr": 0.02, "batch_size": 64}
+TINY_SMU = {
+    "name": "tinysmu",
+    "device": "cpu",
+    "dataset": {"name": "digits"},
+    "model": {"name": "smallcnn", "width": 0.25},
+    "train": {"epochs": 3, "batch_size": 64, "lr": 0.05, "schedule": "cosine", "augment": {"crop_pad": 1}},
+    "seeds": [0, 1],
+    "scenarios": {
+        "full": {"kind": "full_class", "class": 1},
+        "part": {"kind": "partial_class", "class": 2, "fraction": 0.3},
+        "rand": {"kind": "random", "n": 40},
+    },
+    "methods": {
+        "retrain": {},
+        "finetune": EPOCH1,
+        "ssd": {"batch_size": 128, "dampening": 1.0, "selection": 10.0},
+        "smu": {"epochs": 1, "lr": 1e-4, "momentum": 0.9, "weight_decay": 1e-4, "batch_size": 64, "retain_subset": 200},
+    },
+    "baselines": ["finetune"],
+    "smu": {
+        "scenarios": {"fullclass": "full", "subclass": "part", "random": "rand"},
+        "seeds": [1],
+        "baselines": ["finetune", "ssd"],
+        "dispersion": {"pairs": 1, "samples": 50},
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    return run_copy(tmp_path_factory, "workflow_smu", TINY_SMU)
+
+
+def test_one_table_per_setting_beside_the_paper(workdir):
+    tables = workdir / "results/tables"
+    for setting in ("fullclass", "subclass", "random"):
+        table = pd.read_csv(tables / f"smu_{setting}.csv")
+        assert table["method"].tolist() == ["retrain", "original", "finetune", "ssd", "smu", "smu_paper"]
+        ours = table[table["source"] == "ours"].set_index("method")
+        assert (ours["n_seeds"] == 1).all() and ours.loc["retrain", "mia_entropy_gap_mean"] == 0.0
+        assert ours.loc["smu", "speedup_mean"] > 0 and ours.loc["smu", "seconds_mean"] > 0
+        assert table.set_index("method").loc["smu_paper", "mia_entropy_mean"] == 0.0
+        md = (tables / f"smu_{setting}.md").read_text()
+        assert "MIA-entropy gap" in md and "SMU — paper" in md and "seeds [1]" in md
+        assert "\\begin{tabular}" in (tables / f"smu_{setting}.tex").read_text()
+    full = pd.read_csv(tables / "smu_fullclass.csv").set_index("method")
+    assert full.loc["retrain", "acc_forget_mean"] == 0.0, "the gold model never saw the forgotten class"
+    assert full.loc["smu_paper", "acc_retain_mean"] == pytest.approx(0.9998)
+
+
+def test_claims_and_dispersion(workdir):
+    claims = (workdir / "results/tables/smu_claims.md").read_text()
+    for claim in ("MIA goes to 0", "keeps D_r accuracy", "near 0 in full-class", "better than each baseline",
+                  "Scale: dataset digits"):  # fmt: skip
+        assert claim in claims
+    assert claims.count("**") >= 8
+    summary = pd.read_csv(workdir / "results/tables/smu_logit_dispersion.csv")
+    assert len(summary) == 3 * 3 * 3  # settings x models x groups
+    assert (summary["cosine_mean"] >= 0).all() and set(summary["model"]) == {"original", "smu", "retrain"}
+    for ext, magic in (("png", b"\x89PNG\r\n\x1a\n"), ("pdf", b"%PDF-")):
+        assert (workdir / f"figures/smu_logit_dispersion.{ext}").read_bytes()[: len(magic)] == magic
+
+
+def test_smu_methods_join_only_their_seeds_and_stay_out_of_the_baselines_table(workdir):
+    run = workdir / "results/runs/tinysmu"
+    seed1 = [r["method"] for r in json.loads((run / "metrics/full/s1.json").read_text())]
+    seed0 = [r["method"] for r in json.loads((run / "metrics/full/s0.json").read_text())]
+    assert seed1 == ["retrain", "original", "finetune", "ssd", "smu"] and seed0 == ["retrain", "original", "finetune"]
+    baselines = pd.read_csv(workdir / "results/tables/baselines.csv")
+    assert set(baselines["method"]) == {"retrain", "original", "finetune"}
+
+
+def test_changing_smu_reruns_only_smu_and_what_reads_it(workdir):
+    cfg = copy.deepcopy(TINY_SMU)
+    cfg["methods"]["smu"]["lr"] = 2e-4
+    write_config(workdir, cfg)
+    try:
+        jobs = planned_jobs(workdir)
+    finally:
+        write_config(workdir, TINY_SMU)
+    assert jobs.get("unlearn") == 3, "SMU on the three scenarios of seed 1"
+    assert jobs.get("evaluate") == 3 and "train_original" not in jobs
+    assert {"smu_tables", "smu_dispersion"} <= set(jobs)
