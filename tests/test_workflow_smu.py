@@ -8,18 +8,14 @@ import json
 
 import pandas as pd
 import pytest
-from test_workflow import planned_jobs, run_copy, write_config
+from test_workflow import TINY, planned_jobs, run_copy, write_config
 
 pytestmark = pytest.mark.workflow
 
 EPOCH1 = {"epochs": 1, "lr": 0.02, "batch_size": 64}
 TINY_SMU = {
+    **TINY,  # digits, smallcnn x0.25, 3 epochs, seeds 0 and 1
     "name": "tinysmu",
-    "device": "cpu",
-    "dataset": {"name": "digits"},
-    "model": {"name": "smallcnn", "width": 0.25},
-    "train": {"epochs": 3, "batch_size": 64, "lr": 0.05, "schedule": "cosine", "augment": {"crop_pad": 1}},
-    "seeds": [0, 1],
     "scenarios": {
         "full": {"kind": "full_class", "class": 1},
         "part": {"kind": "partial_class", "class": 2, "fraction": 0.3},

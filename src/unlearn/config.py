@@ -113,6 +113,18 @@ def check_semantics(config: dict) -> None:
         _check_smu(config)
 
 
+def _experiment_seeds(config: dict, section: str) -> None:
+    """An experiment's seeds: default the top-level ones, and only those (it reuses their original models)."""
+    cfg = config[section]
+    seeds = cfg.get("seeds") or config["seeds"]
+    extra = sorted(set(seeds) - set(config["seeds"]))
+    if extra:
+        raise ConfigError(
+            f"config error: {section}.seeds: {extra} not in the top-level seeds ({section.upper()} reuses their models)"
+        )
+    cfg["seeds"] = list(seeds)
+
+
 def _check_tmu(config: dict, class_names: list[str], counts: list[int]) -> None:
     """TMU's section: resolves class names to indices in place, then checks sizes, seeds and methods."""
     from . import tmu as tmu_plan
@@ -143,11 +155,7 @@ def _check_tmu(config: dict, class_names: list[str], counts: list[int]) -> None:
                 f"config error: {field}: {n} would forget all of class {cls} ({counts[cls]} training images after "
                 "the hold-out); TMU is sub-class forgetting"
             )
-    seeds = cfg.get("seeds") or config["seeds"]
-    extra = sorted(set(seeds) - set(config["seeds"]))
-    if extra:
-        raise ConfigError(f"config error: tmu.seeds: {extra} not in the top-level seeds (TMU reuses their models)")
-    cfg["seeds"] = list(seeds)
+    _experiment_seeds(config, "tmu")
     for name in cfg["baselines"]:
         if name not in config["methods"] or name == "retrain":
             raise ConfigError(
@@ -172,11 +180,7 @@ def _check_rum(config: dict, n_train: int | None) -> None:
                 raise ConfigError(
                     f"config error: {field}: '{name}' must be a method configured under `methods` (not retrain)"
                 )
-    seeds = cfg.get("seeds") or config["seeds"]
-    extra = sorted(set(seeds) - set(config["seeds"]))
-    if extra:
-        raise ConfigError(f"config error: rum.seeds: {extra} not in the top-level seeds (RUM reuses their models)")
-    cfg["seeds"] = list(seeds)
+    _experiment_seeds(config, "rum")
     es = cfg["entanglement"]
     if max(es["picks"]) >= es["groups"]:
         raise ConfigError(f"config error: rum.entanglement.picks: groups are 0..{es['groups'] - 1}")
@@ -220,11 +224,7 @@ def _check_smu(config: dict) -> None:
         raise ConfigError(
             "config error: train.augment: SMU compares two augmented views of each image; set crop_pad or flip"
         )
-    seeds = cfg.get("seeds") or config["seeds"]
-    extra = sorted(set(seeds) - set(config["seeds"]))
-    if extra:
-        raise ConfigError(f"config error: smu.seeds: {extra} not in the top-level seeds (SMU reuses their models)")
-    cfg["seeds"] = list(seeds)
+    _experiment_seeds(config, "smu")
 
 
 def validate_config(config: dict, schema_path) -> dict:

@@ -110,8 +110,8 @@ def unlearn(model, data: UnlearnData, hp: dict, *, seed: int):
     concentrate = cycle(
         TensorLoader(data.x[subset], data.y[subset], bs, shuffle=True, seed=seed + 2, device=data.device)
     )
-    gen = torch.Generator().manual_seed(int(seed) + 3)  # views and permuted labels
-    view_gen = torch.Generator(device="cpu").manual_seed(int(seed) + 4)
+    gen = torch.Generator().manual_seed(int(seed) + 3)  # permuted labels
+    view_gen = torch.Generator(device="cpu").manual_seed(int(seed) + 4)  # the two views' crops / flips
 
     def loss_fn(tagged):
         kind, (xb, yb) = tagged

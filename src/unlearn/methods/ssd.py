@@ -9,6 +9,8 @@ beta = min(`dampening` * I_D / I_f, 1) (the paper's lambda, 1); every other weig
 
 from __future__ import annotations
 
+import logging
+
 import torch
 import torch.nn.functional as F
 
@@ -16,6 +18,7 @@ from ..loader import TensorLoader
 from .base import UnlearnData
 
 REQUIRED = ("dampening", "selection")
+log = logging.getLogger("unlearn.methods.ssd")
 
 
 def importances(model, x, y, batch_size: int, device) -> dict[str, torch.Tensor]:
@@ -51,13 +54,11 @@ def dampen(model, forget_imp: dict, full_imp: dict, dampening: float, selection:
 
 
 def unlearn(model, data: UnlearnData, hp: dict, *, seed: int):
-    import logging
-
     bs = int(hp["batch_size"])
     full = importances(model, data.x, data.y, bs, data.device)
     forget = importances(model, *data.forget, bs, data.device)
     counts = dampen(model, forget, full, float(hp["dampening"]), float(hp["selection"]))
-    logging.getLogger("unlearn.methods.ssd").info(
+    log.info(
         "ssd: dampened %d of %d weights (%.3f%%)", counts["selected"], counts["total"],
         100.0 * counts["selected"] / max(1, counts["total"]),
     )  # fmt: skip

@@ -12,28 +12,25 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..loader import random_crop_flip
+from ..loader import _map_batches, random_crop_flip
 
 
-@torch.no_grad()
 def view_dispersion(model, x, augment: dict, *, pairs: int, seed: int, batch_size: int = 512, device="cpu"):
     """(cosine distance, L2 distance) per image of uint8 images x: means over `pairs` view pairs."""
-    model.eval()
     pad, flip = int(augment.get("crop_pad", 0)), bool(augment.get("flip", False))
     gen = torch.Generator(device="cpu").manual_seed(int(seed))
-    cos, l2 = [], []
-    for i in range(0, len(x), batch_size):
-        xb = x[i : i + batch_size].to(device).float().div_(255.0)
-        c = torch.zeros(len(xb))
-        d = torch.zeros(len(xb))
+
+    def distances(m, xb):
+        total = torch.zeros(len(xb), 2, device=xb.device)
         for _ in range(int(pairs)):
-            z1 = model(random_crop_flip(xb, pad, flip, gen)).float()
-            z2 = model(random_crop_flip(xb, pad, flip, gen)).float()
-            c += (1.0 - F.cosine_similarity(z1, z2, dim=1)).cpu()
-            d += (z1 - z2).norm(dim=1).cpu()
-        cos.append(c / pairs)
-        l2.append(d / pairs)
-    return torch.cat(cos).numpy(), torch.cat(l2).numpy()
+            z1 = m(random_crop_flip(xb, pad, flip, gen)).float()
+            z2 = m(random_crop_flip(xb, pad, flip, gen)).float()
+            total[:, 0] += 1.0 - F.cosine_similarity(z1, z2, dim=1)
+            total[:, 1] += (z1 - z2).norm(dim=1)
+        return total / pairs
+
+    out = _map_batches(distances, model, x, batch_size, device)
+    return out[:, 0].numpy(), out[:, 1].numpy()
 
 
 def sample(indices: np.ndarray, k: int, seed: int) -> np.ndarray:
