@@ -23,5 +23,6 @@ rule train_original:
     params:
         model=config["model"],
         recipe=config["train"],
+        resume=f"{RUN}/resume/train_original/s{{seed}}.pt",
     script:
         "../scripts/train_original.py"

@@ -26,5 +26,6 @@ rule unlearn:
         hp=method_hparams,
         model=config["model"],
         recipe=config["train"],
+        resume=f"{RUN}/resume/unlearn/{{scenario}}_s{{seed}}_{{method}}.pt",
     script:
         "../scripts/unlearn.py"

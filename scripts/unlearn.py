@@ -9,7 +9,7 @@ from unlearn.checkpoints import data_info, load_bundle, load_model, save_model, 
 from unlearn.io import load_json, save_json, setup_logging
 from unlearn.methods.base import UnlearnData
 from unlearn.rum.sequence import run_sequence
-from unlearn.training import resolve_device, seed_everything
+from unlearn.training import Resume, resolve_device, seed_everything
 
 log = setup_logging(snakemake.log[0], "unlearn")
 set_threads(snakemake.threads)
@@ -40,6 +40,7 @@ data = UnlearnData(
     info=info,
     recipe=recipe,
     forget_easy=forget_easy,
+    resume=Resume(snakemake.params["resume"]),  # Retrain's epoch checkpoint: a killed job continues from it
 )
 model = load_model(snakemake.input["original"], device)[0] if snakemake.input.get("original") else None
 seed_everything(seed)
@@ -50,7 +51,7 @@ if "sequence" in hp:  # RUM (paper 002): the forget set's parts in order, a meth
     model, _ = run_sequence(model, data, parts, steps, retain=hp["retain"], seed=seed)
 else:
     model = methods.get(method).unlearn(model, data, hp, seed=seed)
-seconds = time.perf_counter() - start
+seconds = time.perf_counter() - start + data.resume.earlier_seconds
 log.info("%s on %s seed %d: %.2fs (|D_f|=%d)", method, w["scenario"], seed, seconds, len(data.forget_idx))
 
 meta = {"method": method, "scenario": w["scenario"], "seed": seed, "hp": hp, "seconds": seconds, "device": str(device)}
@@ -59,3 +60,4 @@ save_probs(
     model, bundle, snakemake.output["probs"], batch_size=snakemake.config["evaluation"]["batch_size"], device=device
 )
 save_json(meta, snakemake.output["run"])
+data.resume.clear()

@@ -8,7 +8,7 @@ import torch
 from unlearn.checkpoints import data_info, load_model, save_model
 from unlearn.data import load_digits
 from unlearn.loader import TensorLoader, random_crop_flip
-from unlearn.training import DivergenceError, lr_factor, train_from_scratch
+from unlearn.training import DivergenceError, Resume, lr_factor, train_from_scratch
 
 SPEC = {"name": "smallcnn", "width": 0.25}
 RECIPE = {"epochs": 2, "batch_size": 64, "lr": 0.05, "momentum": 0.9, "augment": {"crop_pad": 1}}
@@ -120,3 +120,61 @@ def test_optimizers_match_torch_optim(ours, theirs, kwargs):
             opt.step()
         for pa, pb in zip(a.parameters(), b.parameters(), strict=True):
             torch.testing.assert_close(pa, pb, rtol=1e-5, atol=1e-6, msg=f"step {step}")
+
+
+class Killed(Exception):
+    """Stands in for the job being killed (preemption, time limit) after an epoch."""
+
+
+def _kill_after(n):
+    def hook(epoch):
+        if epoch == n:
+            raise Killed
+
+    return hook
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "adam"])
+def test_killed_training_resumes_to_the_same_weights(digits, tmp_path, optimizer, caplog):
+    bundle, info = digits
+    x, y = bundle["train_x"][:300], bundle["train_y"][:300]
+    recipe = {**RECIPE, "epochs": 4, "optimizer": optimizer, "lr": 0.05 if optimizer == "sgd" else 0.003}
+    recipe["augment"] = {"crop_pad": 1, "flip": True}
+    full, full_hist = train_from_scratch(SPEC, info, x, y, recipe, seed=3, device="cpu", tag="full")
+
+    resume = Resume(tmp_path / "resume.pt")
+    with pytest.raises(Killed):
+        train_from_scratch(
+            SPEC, info, x, y, recipe, seed=3, device="cpu", tag="t", resume=resume, after_epoch=_kill_after(2)
+        )
+    assert resume.path.exists()
+    # a fresh process: a new Resume object and a freshly initialised model
+    again = Resume(tmp_path / "resume.pt")
+    with caplog.at_level("INFO", logger="unlearn.training"):
+        resumed, hist = train_from_scratch(SPEC, info, x, y, recipe, seed=3, device="cpu", tag="t", resume=again)
+    assert "resumed from" in caplog.text and "after epoch 2/4" in caplog.text
+    assert again.earlier_seconds > 0 and [h["epoch"] for h in hist] == [1, 2, 3, 4]
+    assert [h["loss"] for h in hist] == [h["loss"] for h in full_hist]
+    sa, sb = full.state_dict(), resumed.state_dict()
+    assert all(torch.equal(sa[k], sb[k]) for k in sa)
+
+
+def test_resume_of_another_run_is_ignored(digits, tmp_path, caplog):
+    bundle, info = digits
+    x, y = bundle["train_x"][:200], bundle["train_y"][:200]
+    path = tmp_path / "resume.pt"
+    with pytest.raises(Killed):
+        train_from_scratch(
+            SPEC, info, x, y, RECIPE, seed=0, device="cpu", tag="t", resume=Resume(path), after_epoch=_kill_after(1)
+        )
+    changed = {**RECIPE, "lr": 0.02}  # the config changed between the kill and the rerun
+    ref, _ = train_from_scratch(SPEC, info, x, y, changed, seed=0, device="cpu", tag="t")
+    with caplog.at_level("WARNING", logger="unlearn.training"):
+        got, hist = train_from_scratch(SPEC, info, x, y, changed, seed=0, device="cpu", tag="t", resume=Resume(path))
+    assert "belongs to another run" in caplog.text and len(hist) == 2
+    sa, sb = ref.state_dict(), got.state_dict()
+    assert all(torch.equal(sa[k], sb[k]) for k in sa)
+    # other data (same recipe) is another run too
+    with caplog.at_level("WARNING", logger="unlearn.training"):
+        train_from_scratch(SPEC, info, x[:150], y[:150], changed, seed=0, device="cpu", tag="t", resume=Resume(path))
+    assert caplog.text.count("belongs to another run") == 2

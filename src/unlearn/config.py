@@ -82,7 +82,7 @@ def check_semantics(config: dict) -> None:
     if ds["name"] != "digits" and not ds.get("root"):
         raise ConfigError(f"config error: dataset.root: required for dataset {ds['name']}")
     loaded = None
-    if ds["name"] == "digits" or not ds.get("download"):
+    if ds["name"] == "digits" or not (ds.get("download") or ds.get("verify") is False):
         try:
             loaded = data_mod.load_dataset(ds, labels_only=True)
         except data_mod.DatasetError as exc:
@@ -105,7 +105,7 @@ def check_semantics(config: dict) -> None:
     if "tmu" in config["methods"]:
         raise ConfigError("config error: methods.tmu: TMU runs as its own experiment; configure it under `tmu:`")
     if config.get("tmu"):
-        names = loaded.class_names if loaded is not None else None
+        names = loaded.class_names if loaded is not None else data_mod.CIFAR_NAMES.get(ds["name"])
         _check_tmu(config, names if names is not None else [str(c) for c in range(k)], counts)
     if config.get("rum"):
         _check_rum(config, int(sum(counts)) if labels is not None else None)

@@ -26,6 +26,19 @@ class _Optimizer:
     def _with_grads(self):
         return [p for p in self.params if p.grad is not None]
 
+    def state_dict(self) -> dict:
+        """Per-parameter state by position in the parameter list (ids do not survive a restart)."""
+        index = {id(p): i for i, p in enumerate(self.params)}
+        return {"state": {index[k]: v for k, v in self.state.items()}}
+
+    def load_state_dict(self, saved: dict) -> None:
+        self.state = {
+            id(self.params[int(i)]): {
+                k: v.to(self.params[int(i)].device) if torch.is_tensor(v) else v for k, v in s.items()
+            }
+            for i, s in saved["state"].items()
+        }
+
 
 class SGD(_Optimizer):
     def __init__(self, params, lr, momentum=0.0, weight_decay=0.0, nesterov=False):

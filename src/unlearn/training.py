@@ -10,14 +10,18 @@ Same seed, same device, same thread count -> identical weights on the CPU.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import math
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
+from .io import load_torch, save_torch
 from .loader import TensorLoader
 from .models import build_model
 from .optim import SGD, Adam
@@ -27,6 +31,50 @@ log = logging.getLogger("unlearn.training")
 
 class DivergenceError(FloatingPointError):
     """The training loss stopped being finite."""
+
+
+class Resume:
+    """The epoch checkpoint of one training run, so that a job killed mid-training (preemption, time
+    limit) continues where it stopped instead of starting over.
+
+    `optimize` writes it atomically after every epoch: weights, optimiser state, the torch and loader
+    RNG states and the history so far. On a restart it is used only when its fingerprint matches the
+    run (tag, recipe, seed, parameter shapes, a hash of the training data); otherwise it is ignored
+    with a warning. The caller removes it (`clear`) once the job's outputs are written. On the CPU a
+    resumed run ends with the same weights as an uninterrupted one (tests/test_training.py).
+    """
+
+    def __init__(self, path: str | Path, **key):
+        self.path, self.key = Path(path), key
+        self.earlier_seconds = 0.0  # training time spent before the restart (cost tables add it)
+
+    def fingerprint(self, model: torch.nn.Module, opt: dict, tag: str) -> str:
+        shapes = [list(v.shape) for v in model.state_dict().values()]
+        blob = json.dumps({"tag": tag, "opt": opt, "shapes": shapes, **self.key}, sort_keys=True, default=str)
+        return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+    def load(self, fingerprint: str) -> dict | None:
+        if not self.path.exists():
+            return None
+        saved = load_torch(self.path)
+        if saved.get("fingerprint") != fingerprint:
+            log.warning("%s belongs to another run (recipe, data or model changed); starting over", self.path)
+            return None
+        return saved
+
+    def save(self, state: dict) -> None:
+        save_torch(state, self.path)
+
+    def clear(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def data_hash(*tensors: torch.Tensor) -> str:
+    """A content hash of tensors (the training data), for Resume fingerprints."""
+    digest = hashlib.blake2b(digest_size=16)
+    for t in tensors:
+        digest.update(t.detach().cpu().contiguous().numpy().tobytes())
+    return digest.hexdigest()
 
 
 def seed_everything(seed: int) -> None:
@@ -83,16 +131,34 @@ def optimize(
     tag: str,
     params=None,
     after_step: Callable | None = None,
+    resume: Resume | None = None,
+    generators: Iterable[torch.Generator] = (),
+    after_epoch: Callable[[int], None] | None = None,
 ) -> list[dict]:
     """Run `opt["epochs"]` epochs of `loss_fn(batch)` minimisation over `batches(epoch)`.
 
     The learning-rate schedule is applied per step. A non-finite epoch loss raises DivergenceError
-    naming `tag` and the epoch. Returns one {epoch, loss, seconds} record per epoch.
+    naming `tag` and the epoch. Returns one {epoch, loss, seconds} record per epoch. With `resume`,
+    an epoch checkpoint (including the states of `generators`, the loaders' RNGs) is written after
+    every epoch and a matching one is continued from.
     """
     optimizer = make_optimizer(params if params is not None else model.parameters(), opt)
     base = [g["lr"] for g in optimizer.param_groups]
-    epochs, history = int(opt.get("epochs", 1)), []
-    for epoch in range(epochs):
+    epochs, history, generators = int(opt.get("epochs", 1)), [], list(generators)
+    fingerprint = resume.fingerprint(model, opt, tag) if resume is not None else None
+    saved = resume.load(fingerprint) if resume is not None else None
+    if saved is not None:
+        model.load_state_dict(saved["model"])
+        optimizer.load_state_dict(saved["optimizer"])
+        torch.set_rng_state(saved["torch_rng"])
+        if torch.cuda.is_available() and saved.get("cuda_rng"):
+            torch.cuda.set_rng_state_all(saved["cuda_rng"])
+        for gen, state in zip(generators, saved["generators"], strict=True):
+            gen.set_state(state)
+        history = list(saved["history"])
+        resume.earlier_seconds = sum(h["seconds"] for h in history)
+        log.info("%s: resumed from %s after epoch %d/%d", tag, resume.path, len(history), epochs)
+    for epoch in range(len(history), epochs):
         model.train()
         start, total, count = time.perf_counter(), None, 0
         batch_list = batches(epoch)
@@ -115,11 +181,26 @@ def optimize(
             raise DivergenceError(f"{tag}: loss became {mean} at epoch {epoch + 1}/{epochs}")
         history.append({"epoch": epoch + 1, "loss": mean, "seconds": time.perf_counter() - start})
         log.info("%s epoch %d/%d loss %.4f (%.1fs)", tag, epoch + 1, epochs, mean, history[-1]["seconds"])
+        if resume is not None:
+            resume.save(
+                {
+                    "fingerprint": fingerprint,
+                    "model": {k: v.detach().cpu() for k, v in model.state_dict().items()},
+                    "optimizer": optimizer.state_dict(),
+                    "torch_rng": torch.get_rng_state(),
+                    "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else [],
+                    "generators": [g.get_state() for g in generators],
+                    "history": history,
+                }
+            )
+        if after_epoch is not None:
+            after_epoch(epoch + 1)
     return history
 
 
-def fit(model, x, y, recipe: dict, *, seed: int, device, tag: str) -> list[dict]:
-    """Train `model` on uint8 images x / labels y with the recipe (cross-entropy, augmentation)."""
+def fit(model, x, y, recipe: dict, *, seed: int, device, tag: str, resume: Resume | None = None, **kw) -> list[dict]:
+    """Train `model` on uint8 images x / labels y with the recipe (cross-entropy, augmentation).
+    With `resume`, epoch checkpoints make the run restartable (see Resume)."""
     loader = TensorLoader(
         x, y, recipe["batch_size"], shuffle=True, augment=recipe.get("augment"), seed=seed, device=device
     )
@@ -129,12 +210,14 @@ def fit(model, x, y, recipe: dict, *, seed: int, device, tag: str) -> list[dict]
         xb, yb = batch
         return F.cross_entropy(model(xb), yb, label_smoothing=smoothing)
 
-    return optimize(model, lambda epoch: loader, loss_fn, recipe, tag=tag)
+    if resume is not None:
+        resume.key = {**resume.key, "seed": int(seed), "data": data_hash(x, y)}
+    return optimize(model, lambda epoch: loader, loss_fn, recipe, tag=tag, resume=resume, generators=[loader.gen], **kw)
 
 
-def train_from_scratch(model_spec, info, x, y, recipe, *, seed, device, tag):
+def train_from_scratch(model_spec, info, x, y, recipe, *, seed, device, tag, resume: Resume | None = None, **kw):
     """Initialise a model from `seed` and train it with the recipe. Returns (model, history)."""
     seed_everything(seed)
     model = build_model(model_spec, info).to(device)
-    history = fit(model, x, y, recipe, seed=seed, device=device, tag=tag)
+    history = fit(model, x, y, recipe, seed=seed, device=device, tag=tag, resume=resume, **kw)
     return model, history

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import torch
 
 from ..loader import TensorLoader
-from ..training import fit
+from ..training import Resume, fit
 
 
 @dataclass
@@ -24,6 +24,7 @@ class UnlearnData:
     info: dict = field(default_factory=dict)
     recipe: dict = field(default_factory=dict)  # the training recipe (Retrain)
     forget_easy: torch.Tensor | None = None  # TMU: predicted generalization label per D_f sample (True = easy)
+    resume: Resume | None = None  # epoch checkpoint for methods that train from scratch (Retrain)
 
     def __post_init__(self):
         mask = torch.ones(len(self.y), dtype=torch.bool)

@@ -11,6 +11,6 @@ REQUIRED = ()
 def unlearn(model, data: UnlearnData, hp: dict, *, seed: int):
     x, y = data.retain
     gold, _ = train_from_scratch(
-        data.model_spec, data.info, x, y, data.recipe, seed=seed, device=data.device, tag="retrain"
+        data.model_spec, data.info, x, y, data.recipe, seed=seed, device=data.device, tag="retrain", resume=data.resume
     )
     return gold

@@ -1,0 +1,220 @@
+"""The workflow on a real Slurm cluster: a single-node Slurm on loopback (tests/slurm_cluster.py) and
+`snakemake --profile profiles/slurm` (snakemake-executor-plugin-slurm), as a cluster user runs it.
+
+Skipped, with the reason, where the Slurm packages cannot be installed (not root, no apt-get, no
+network); CI runs as root and installs them (~30 s). The tests run in order on one working copy:
+full run -> incremental rerun -> a job killed mid-training and resumed -> bad submissions.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import torch
+import yaml
+from conftest import REPO
+from slurm_cluster import PARTITION, ClusterUnavailable, LocalSlurm
+from test_workflow import WORKFLOW_FILES
+
+pytestmark = [pytest.mark.workflow, pytest.mark.cluster]
+
+CONFIG = {
+    "name": "slurm",
+    "device": "cpu",
+    "dataset": {"name": "digits"},
+    "model": {"name": "smallcnn", "width": 0.25},
+    "train": {"epochs": 2, "batch_size": 64, "lr": 0.05, "schedule": "cosine", "augment": {"crop_pad": 1}},
+    "seeds": [0],
+    "scenarios": {"fullclass": {"kind": "full_class", "class": 1}},
+    "methods": {"retrain": {}, "finetune": {"epochs": 1, "lr": 0.02, "batch_size": 64}},
+}
+GPU_RULES = {"train_original", "unlearn"}
+# the profile's per-rule requests are sized for a GPU node; this test node has 2 cores and ~20 GB
+SMALL = ["--set-threads", "train_original=1", "unlearn=1"]
+SMALL += ["--set-resources", "train_original:mem_mb=2000", "unlearn:mem_mb=2000", "evaluate:mem_mb=2000"]
+
+
+@pytest.fixture(scope="module")
+def slurm(tmp_path_factory):
+    signal.signal(signal.SIGTERM, _interrupt)  # a killed test run still stops its daemons
+    try:
+        cluster = LocalSlurm(tmp_path_factory.mktemp("slurm")).start()
+    except ClusterUnavailable as exc:
+        pytest.skip(f"no Slurm cluster for the cluster tests: {exc}")
+    pids = cluster.pids()
+    yield cluster
+    cluster.stop()
+    alive = [f"{name} ({pid})" for name, pid in pids.items() if _alive(pid)]
+    assert not alive, f"daemons still running after stop: {alive}"
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory):
+    work = tmp_path_factory.mktemp("cluster-work")
+    for item in WORKFLOW_FILES:
+        src = REPO / item
+        (shutil.copytree if src.is_dir() else shutil.copy2)(src, work / item)
+    write_config(work, CONFIG)
+    return work
+
+
+def write_config(work, cfg):
+    (work / "cluster.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
+
+
+def smk_cmd(work, *args):
+    cmd = [sys.executable, "-m", "snakemake", "--profile", str(REPO / "profiles" / "slurm")]
+    cmd += ["-s", str(work / "Snakefile"), "-d", str(work), "--configfile", str(work / "cluster.yaml")]
+    cmd += ["--slurm-init-seconds-before-status-checks", "2", "--jobs", "4", *SMALL]
+    return [*cmd, *args]
+
+
+def snakemake(slurm, work, *args, check=True, timeout=600):
+    env = {**slurm.env, "PYTHONPATH": ""}
+    proc = subprocess.run(smk_cmd(work, *args), capture_output=True, text=True, env=env, timeout=timeout, cwd=work)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}")
+    return proc
+
+
+def sacct(slurm, after: int = 0) -> list[dict]:
+    """Slurm's accounting of the jobs with an id above `after`: id, rule, state, requested TRES."""
+    out = subprocess.run(
+        ["sacct", "-X", "-n", "-P", "-a", "-o", "JobID,Comment,State,ReqTRES"],
+        capture_output=True, text=True, env=slurm.env, check=True,
+    ).stdout  # fmt: skip
+    jobs = []
+    for line in out.strip().splitlines():
+        jobid, comment, state, tres = line.split("|")
+        if int(jobid) > after:
+            rule = comment.removeprefix("rule_").split("_wildcards_")[0]
+            jobs.append({"id": int(jobid), "rule": rule, "state": state, "tres": tres})
+    return jobs
+
+
+def planned(slurm, work) -> dict[str, int]:
+    """Rule -> job count that a dry run says would run now (the `all` target excluded)."""
+    out = snakemake(slurm, work, "-n").stdout
+    if "Nothing to be done" in out:
+        return {}
+    counts = {}
+    for line in out.split("Job stats:")[1].split("\n")[3:]:
+        parts = line.split()
+        if len(parts) != 2 or parts[0] == "total":
+            break
+        counts[parts[0]] = int(parts[1])
+    counts.pop("all", None)
+    return counts
+
+
+def by_rule(jobs) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for job in jobs:
+        counts[job["rule"]] = counts.get(job["rule"], 0) + 1
+    return counts
+
+
+def test_every_job_goes_through_sbatch_and_gpu_rules_ask_for_a_gpu(slurm, work):
+    expected = planned(slurm, work)
+    assert expected.get("train_original") == 1 and expected.get("unlearn") == 2
+    snakemake(slurm, work)
+    jobs = sacct(slurm)
+    assert by_rule(jobs) == expected  # one sbatch job per workflow job, nothing run locally
+    assert all(j["state"] == "COMPLETED" for j in jobs), jobs
+    for job in jobs:
+        asks_gpu = "gres/gpu=1" in job["tres"]
+        assert asks_gpu == (job["rule"] in GPU_RULES), job
+    assert (work / "results" / "tables" / "baselines.csv").is_file()
+    assert planned(slurm, work) == {}  # and a rerun has nothing to do
+
+
+def test_config_change_resubmits_only_affected_jobs(slurm, work):
+    last = max(j["id"] for j in sacct(slurm))
+    cfg = {**CONFIG, "methods": {**CONFIG["methods"], "finetune": {"epochs": 1, "lr": 0.01, "batch_size": 64}}}
+    write_config(work, cfg)
+    expected = planned(slurm, work)
+    # the finetune model, its evaluation and the table/figure built from it; no training, no retrain
+    assert expected == {"unlearn": 1, "evaluate": 1, "baselines_table": 1, "baselines_figure": 1}
+    snakemake(slurm, work)
+    assert by_rule(sacct(slurm, after=last)) == expected
+
+
+def test_job_killed_mid_training_resumes_from_its_epoch_checkpoint(slurm, work):
+    cfg = {**CONFIG, "train": {**CONFIG["train"], "epochs": 80}}
+    write_config(work, cfg)
+    run = work / "results" / "runs" / "slurm"
+    resume = run / "resume" / "train_original" / "s0.pt"
+    last = max(j["id"] for j in sacct(slurm))
+    env = {**slurm.env, "PYTHONPATH": ""}
+    first = subprocess.Popen(smk_cmd(work), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=work)
+    deadline = time.monotonic() + 300
+    while not resume.exists():  # the job has finished at least one epoch
+        assert first.poll() is None and time.monotonic() < deadline, "training never wrote an epoch checkpoint"
+        time.sleep(0.2)
+    queue = subprocess.run(["squeue", "-h", "-o", "%i %k"], capture_output=True, text=True, env=slurm.env).stdout
+    train = [line.split()[0] for line in queue.splitlines() if "rule_train_original" in line]
+    assert len(train) == 1, queue
+    subprocess.run(["scancel", "--signal=KILL", train[0]], env=slurm.env, check=True)  # preempted
+    out = first.communicate(timeout=300)[0].decode()
+    assert first.returncode != 0, out[-3000:]
+    assert resume.exists() and not (run / "models" / "original" / "s0.pt").exists()
+    deadline = time.monotonic() + 60
+    while not any(
+        j["state"].startswith("CANCELLED") for j in sacct(slurm, after=last) if j["rule"] == "train_original"
+    ):
+        assert time.monotonic() < deadline
+        time.sleep(0.5)
+
+    snakemake(slurm, work)  # the rerun resubmits the job, which continues from the checkpoint
+    log = (run / "logs" / "train_original" / "s0.log").read_text()
+    assert "resumed from" in log and "after epoch" in log, log[-2000:]
+    assert not resume.exists()  # cleared once the model was saved
+    # ... and ends with the weights an uninterrupted run gets
+    from unlearn.checkpoints import data_info, load_bundle, load_model
+    from unlearn.training import train_from_scratch
+
+    torch.set_num_threads(1)  # as the job ran (threads: 1)
+    got, ckpt = load_model(run / "models" / "original" / "s0.pt")
+    bundle = load_bundle(run / "data.pt")
+    x, y, recipe = bundle["train_x"], bundle["train_y"], ckpt["config"]["train"]  # the recipe, defaults filled
+    assert recipe["epochs"] == 80
+    ref, _ = train_from_scratch(ckpt["model"], data_info(bundle), x, y, recipe, seed=0, device="cpu", tag="reference")
+    got = got.state_dict()
+    assert all(torch.equal(v, got[k]) for k, v in ref.state_dict().items())
+
+
+def test_submission_errors_surface_slurm_message_and_never_hang(slurm, work):
+    write_config(work, {**CONFIG, "train": {**CONFIG["train"], "epochs": 3}})
+    partition = ["--default-resources", f"slurm_partition={PARTITION}", "mem_mb=2000", "runtime=30"]
+    subprocess.run(["scontrol", "update", f"PartitionName={PARTITION}", "Default=NO"], env=slurm.env, check=True)
+    try:
+        # 1. a cluster without a default partition, and a profile that names none
+        proc = snakemake(slurm, work, check=False, timeout=300)
+        assert proc.returncode != 0
+        assert "No partition specified or system default partition" in proc.stdout + proc.stderr
+        # 2. more GPUs than the cluster has (Slurm answers as on a cluster without GPUs)
+        proc = snakemake(slurm, work, *partition, *SMALL, "train_original:gpu=8", check=False, timeout=300)
+        assert proc.returncode != 0
+        assert "Requested node configuration is not available" in proc.stdout + proc.stderr
+        # 3. naming the partition makes the same run go through
+        snakemake(slurm, work, *partition)
+    finally:
+        subprocess.run(["scontrol", "update", f"PartitionName={PARTITION}", "Default=YES"], env=slurm.env, check=True)
