@@ -43,6 +43,7 @@ report: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/loader_throughput.py
 	$(BIN)/python bench/pipeline_timing.py
+	$(BIN)/python bench/paper_cost.py --images 256
 
 clean:
 	rm -rf results figures .snakemake

@@ -32,6 +32,7 @@ include: "rules/report.smk"
 include: "rules/tmu.smk"
 include: "rules/rum.smk"
 include: "rules/smu.smk"
+include: "rules/exact.smk"
 
 
 rule all:
@@ -41,3 +42,4 @@ rule all:
         tmu_outputs(),
         rum_outputs(),
         smu_outputs(),
+        exact_outputs(),

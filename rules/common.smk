@@ -16,6 +16,7 @@ from unlearn import methods as method_registry
 from unlearn import tmu as tmu_plan
 from unlearn import rum as rum_plan
 from unlearn import smu as smu_plan
+from unlearn.tables import model_text
 
 try:
     config = validate_config(
@@ -53,6 +54,11 @@ SMU = config.get("smu")
 SMU_SETTINGS = smu_plan.settings(SMU)  # {fullclass|subclass|random: scenario}
 SMU_SEEDS = SMU["seeds"] if SMU else []
 SMU_METHODS = smu_plan.methods(SMU)  # retrain, original, baselines, smu
+
+EXACT = config.get("exact")  # the survey's exact / certified methods (paper 003)
+EXACT_SCENARIOS = EXACT["scenarios"] if EXACT else []
+EXACT_SEEDS = EXACT["seeds"] if EXACT else []
+EXACT_METHODS = ["sisa", "certified", "summation"]
 
 ALL_SCENARIOS = {**config["scenarios"], **TMU_SCENARIOS, **RUM_SCENARIOS}
 ALL_METHODS = list(config["methods"]) + (["tmu"] if TMU else []) + RUM_SEQUENCES
@@ -119,6 +125,8 @@ def scenario_models(scenario, seed):
         models = list(EVALUATED)
         if scenario in SMU_SETTINGS.values() and int(seed) in SMU_SEEDS:
             models += [m for m in SMU_METHODS if m not in models]
+        if scenario in EXACT_SCENARIOS and int(seed) in EXACT_SEEDS:
+            models += EXACT_METHODS
     elif scenario in tmu_plan.main_scenarios(TMU):
         models = TMU_METHODS
     elif scenario == rum_plan.MIX:
@@ -322,3 +330,36 @@ def smu_table_outputs():
                 )
             out[f"{setting}_{ext}"] = path
     return out
+
+
+def exact_outputs():
+    if not EXACT:
+        return []
+    return [
+        *expand("results/tables/exact_methods.{ext}", ext=["csv", "md"]),
+        *expand("figures/cost_vs_quality.{ext}", ext=["png", "pdf"]),
+    ]
+
+
+def exact_report_inputs(wildcards):
+    """Every metric record of the `scenarios` entries (the figure: all methods) and the exact methods' runs."""
+    return {
+        "metrics": metric_files(list(config["scenarios"]), SEEDS),
+        "runs": [
+            f"{RUN}/models/{sc}/s{seed}/{m}.json"
+            for sc in EXACT_SCENARIOS
+            for seed in EXACT_SEEDS
+            for m in EXACT_METHODS
+        ],
+    }
+
+
+EXACT_SCALE = (
+    f"Scale: dataset {config['dataset']['name']}, model {model_text(config['model'])}, "
+    f"{config['train']['epochs']} training epochs, seeds {EXACT_SEEDS}"
+    + (
+        f"; SISA S = {EXACT['sisa']['shards']}, R = {EXACT['sisa']['slices']}"
+        if EXACT
+        else ""
+    )
+)

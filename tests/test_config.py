@@ -166,3 +166,26 @@ def test_paper_configs_are_valid_without_their_data(path):
     assert checked["model"]["name"] == "resnet18" and len(checked["seeds"]) == 3
     if path.name == "tmu-cifar100.yaml":
         assert checked["tmu"]["classes"][:2] == [68, 93]  # road, turtle
+
+
+@pytest.mark.parametrize(
+    ("sisa", "message"),
+    [
+        ({"shards": 0, "slices": 3}, r"config error: exact\.sisa\.shards: must be a positive integer, got 0"),
+        ({"shards": 4, "slices": 0}, r"config error: exact\.sisa\.slices: must be a positive integer, got 0"),
+        (
+            {"shards": 100, "slices": 20},
+            r"config error: exact\.sisa: shards x slices = 2000 is larger than the training set \(1238",
+        ),
+    ],
+)
+def test_exact_bad_shards_or_slices_name_the_field(sisa, message):
+    with pytest.raises(ConfigError, match=message):
+        check(lambda c: c["exact"].update(sisa=sisa))
+
+
+def test_exact_scenarios_and_seeds_are_checked():
+    with pytest.raises(ConfigError, match=r"exact\.scenarios: 'nope' is not a `scenarios` entry"):
+        check(lambda c: c["exact"].update(scenarios=["nope"]))
+    with pytest.raises(ConfigError, match=r"exact\.seeds: \[7\] not in the top-level seeds"):
+        check(lambda c: c["exact"].update(seeds=[7]))

@@ -111,6 +111,23 @@ def check_semantics(config: dict) -> None:
         _check_rum(config, int(sum(counts)) if labels is not None else None)
     if config.get("smu"):
         _check_smu(config)
+    if config.get("exact"):
+        _check_exact(config, int(sum(counts)) if labels is not None else None)
+
+
+def _check_exact(config: dict, n_train: int | None) -> None:
+    """The survey's exact methods: scenarios configured, seeds a subset, S and R able to split D."""
+    from .exact.sisa import check_shards
+
+    cfg = config["exact"]
+    for name in cfg["scenarios"]:
+        if name not in config["scenarios"]:
+            raise ConfigError(f"config error: exact.scenarios: '{name}' is not a `scenarios` entry")
+    _experiment_seeds(config, "exact")
+    try:
+        check_shards(n_train if n_train is not None else 10**9, cfg["sisa"]["shards"], cfg["sisa"]["slices"])
+    except ValueError as exc:
+        raise ConfigError(f"config error: exact.{exc}") from None
 
 
 def _experiment_seeds(config: dict, section: str) -> None:

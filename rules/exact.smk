@@ -1,0 +1,71 @@
+# Exact and certified unlearning from the survey (paper 003): SISA, certified removal and summation-form
+# naive Bayes on `exact.scenarios`, one job per (scenario, seed); the ordinary evaluate rule scores them
+# beside every other method, and exact_report writes their table and the cost-vs-quality figure.
+
+
+rule exact_unlearn:
+    input:
+        data=f"{RUN}/data.pt",
+        forget=f"{RUN}/forget/{{scenario}}/s{{seed}}.json",
+        original=f"{RUN}/models/original/s{{seed}}.pt",
+        code=lib("training", "optim", "loader", "checkpoints")
+        + [
+            str(LIB_DIR / "exact" / f"{m}.py")
+            for m in ("sisa", "certified", "summation")
+        ],
+        models=model_lib(),
+    output:
+        **{
+            f"{m}_{kind}": f"{RUN}/models/{{scenario}}/s{{seed}}/{m}.{ext}"
+            for m in EXACT_METHODS
+            for kind, ext in (("probs", "probs.npz"), ("run", "json"))
+        },
+    log:
+        f"{RUN}/logs/exact_unlearn/{{scenario}}_s{{seed}}.log",
+    benchmark:
+        f"{RUN}/benchmarks/exact_unlearn/{{scenario}}_s{{seed}}.tsv"
+    conda:
+        "../envs/unlearn.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=240,
+        gpu=1,
+    params:
+        model=config["model"],
+        recipe=config["train"],
+        sisa=EXACT["sisa"] if EXACT else {},
+        certified=EXACT["certified"] if EXACT else {},
+        summation=EXACT["summation"] if EXACT else {},
+    script:
+        "../scripts/exact_unlearn.py"
+
+
+rule exact_report:
+    input:
+        unpack(exact_report_inputs),
+        code=lib("tables", "evaluation") + [str(LIB_DIR / "exact" / "report.py")],
+    output:
+        csv="results/tables/exact_methods.csv",
+        md=report(
+            "results/tables/exact_methods.md",
+            caption="../report/exact.rst",
+            category="Exact unlearning (paper 003)",
+        ),
+        png=report(
+            "figures/cost_vs_quality.png",
+            caption="../report/exact.rst",
+            category="Exact unlearning (paper 003)",
+        ),
+        pdf="figures/cost_vs_quality.pdf",
+    log:
+        f"{RUN}/logs/exact_report.log",
+    benchmark:
+        f"{RUN}/benchmarks/exact_report.tsv"
+    conda:
+        "../envs/unlearn.yaml"
+    params:
+        scenarios=EXACT_SCENARIOS,
+        scale=EXACT_SCALE,
+    script:
+        "../scripts/exact_report.py"

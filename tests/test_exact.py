@@ -1,0 +1,117 @@
+"""Exact and certified unlearning (survey, paper 003): SISA, certified removal, summation form."""
+
+import copy
+
+import pytest
+import torch
+from test_training import RECIPE, SPEC, digits  # noqa: F401 (the digits fixture)
+
+from unlearn.exact.certified import CertifiedLogistic, minimise
+from unlearn.exact.sisa import SISA, split
+from unlearn.exact.summation import SummationNB
+
+
+@pytest.fixture(scope="module")
+def digits600(digits):  # noqa: F811
+    bundle, info = digits
+    return bundle["train_x"][:600], bundle["train_y"][:600], info
+
+
+def test_sisa_retrains_only_affected_shards_and_equals_training_without_the_points(digits600):
+    x, y, info = digits600
+    sisa = SISA(SPEC, info, RECIPE, shards=3, slices=4, seed=0).fit(x, y)
+    full_cost = sisa.samples_processed
+    assert full_cost == sum(len(torch.cat(sh[: r + 1])) for sh in sisa.parts for r in range(4)) * 1
+    untouched = [copy.deepcopy(m.state_dict()) for m in sisa.models]
+    # forget three points of shard 1: two in its slice 2 (0-based), one in slice 3
+    forget = torch.cat([sisa.parts[1][2][:2], sisa.parts[1][3][:1]])
+    report = sisa.unlearn(x, y, forget)
+    assert report["shards_retrained"] == 1 and report["slices_retrained"] == 2  # slices 2 and 3 of shard 1
+    sizes = [len(torch.cat(sisa.parts[1][: r + 1])) for r in range(4)]
+    assert report["samples_reprocessed"] == (sizes[2] + sizes[3]) * RECIPE["epochs"] // 2  # epochs_per_slice 1
+    assert report["samples_reprocessed"] < full_cost / 4
+    for shard in (0, 2):  # the other shards are not touched
+        assert all(torch.equal(v, sisa.models[shard].state_dict()[k]) for k, v in untouched[shard].items())
+    assert not all(torch.equal(v, sisa.models[1].state_dict()[k]) for k, v in untouched[1].items())
+    # the provable part: shard 1 equals a shard model trained from scratch on its slices without the points
+    ref = SISA(SPEC, info, RECIPE, shards=3, slices=4, seed=0).fit_parts(x, y, sisa.parts)
+    assert all(torch.equal(v, sisa.models[1].state_dict()[k]) for k, v in ref.models[1].state_dict().items())
+    assert not any(torch.isin(forget, torch.cat(sh)).any() for sh in sisa.parts)
+
+
+def test_sisa_votes(digits600):
+    x, y, info = digits600
+    sisa = SISA(SPEC, info, {**RECIPE, "epochs": 4}, shards=2, slices=2, seed=1).fit(x, y)
+    votes = sisa.predict_proba(x[:50])
+    assert torch.allclose(votes.sum(1), torch.ones(50)) and set(votes.unique().tolist()) <= {0.0, 0.5, 1.0}
+    weighted = sisa.predict_proba(x[:50], weighted=True)
+    assert torch.allclose(weighted.sum(1), torch.ones(50), atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    ("shards", "slices", "message"),
+    [(0, 2, r"sisa\.shards: must be a positive integer"), (2, 0, r"sisa\.slices: must be a positive integer"),
+     (40, 20, r"shards x slices = 800 is larger than the training set \(600 samples\)")],
+)  # fmt: skip
+def test_sisa_bad_shards_or_slices(shards, slices, message):
+    with pytest.raises(ValueError, match=message):
+        split(600, shards, slices, seed=0)
+
+
+def _convex_problem(n=300, d=5, seed=0):
+    gen = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, d, generator=gen, dtype=torch.float64)
+    x = x / x.norm(dim=1, keepdim=True).clamp(min=1)  # ||x|| <= 1
+    w_true = torch.randn(d, 3, generator=gen, dtype=torch.float64)
+    y = (x @ w_true + 0.3 * torch.randn(n, 3, generator=gen, dtype=torch.float64)).argmax(1)
+    return x, y
+
+
+def test_certified_newton_removal_matches_retraining_within_the_bound():
+    x, y = _convex_problem()
+    model = CertifiedLogistic(3, lam=1e-2, sigma=1.0, eps=1.0, delta=1e-4, seed=0).fit(x, y)
+    assert model.gradient_residual() < 1e-8  # trained to the optimum
+    out = model.remove([0, 1, 2])
+    assert not out["retrained"] and 0 < out["bound"] <= out["budget"]
+    residual = model.gradient_residual()
+    assert 0 < residual <= out["bound"]  # the data-dependent bound holds
+    # against retraining on what is left, with the same noise b
+    t = [torch.where(model.y == k, 1.0, -1.0).double() for k in range(3)]
+    exact = torch.stack([minimise(model.x, t[k], model.lam * len(model.y), model.b[k]) for k in range(3)])
+    assert (model.w - exact).norm() < 1e-3 and (model.w - exact).norm() > 0
+
+
+def test_certified_retrains_when_the_budget_is_spent():
+    x, y = _convex_problem()
+    model = CertifiedLogistic(3, lam=1e-3, sigma=1e-3, eps=0.1, delta=1e-4, seed=0).fit(x, y)
+    out = model.remove(list(range(20)))
+    assert out["retrained"] and model.retrains == 1 and model.gradient_residual() < 1e-8
+    assert len(model.y) == 280
+    with pytest.raises(ValueError, match="certified"):
+        CertifiedLogistic(3, lam=0, sigma=1, eps=1, delta=0.1)
+
+
+def test_summation_form_unlearning_equals_retraining():
+    x, y = _convex_problem(n=400, d=6, seed=3)
+    forget = torch.arange(0, 400, 7)
+    keep = torch.ones(400, dtype=torch.bool)
+    keep[forget] = False
+    model = SummationNB(3).fit(x, y).forget(x[forget], y[forget])
+    scratch = SummationNB(3).fit(x[keep], y[keep])
+    for k, v in scratch.state().items():
+        assert torch.allclose(model.state()[k], v, rtol=0, atol=1e-10), k
+    assert torch.allclose(model.predict_proba(x), scratch.predict_proba(x), atol=1e-10)
+    # a whole class forgotten is never predicted again
+    gone = SummationNB(3).fit(x, y).forget(x[y == 0], y[y == 0])
+    assert (gone.predict_proba(x).argmax(1) != 0).all()
+    with pytest.raises(ValueError, match="more samples of a class"):
+        SummationNB(3).fit(x[:10], y[:10]).forget(x, y)
+
+
+def test_certified_sequence_of_single_point_requests_stays_within_budget():
+    x, y = _convex_problem(n=400)
+    model = CertifiedLogistic(3, lam=1e-2, sigma=1.0, eps=1.0, delta=1e-4, seed=0).fit(x, y)
+    out = model.remove_sequence([5, 17, 300, 42, 0], batch=1)
+    assert out["requests"] == 5 and out["retrains"] == 0
+    assert sorted(set(range(400)) - set(model.ids.tolist())) == [0, 5, 17, 42, 300]
+    assert 0 < model.gradient_residual() <= float(model.spent.max()) <= model.budget
