@@ -78,7 +78,6 @@ def main() -> None:
     args = parser.parse_args()
     configs = args.configs or sorted((REPO / "configs" / "paper").glob("*.yaml"))
     device = resolve_device(args.device)
-    torch.set_num_threads(torch.get_num_threads())
     name = torch.cuda.get_device_name() if device.type == "cuda" else f"CPU, {torch.get_num_threads()} threads"
     print(f"device: {name}; epoch timed on {args.images} images, scaled to the training set\n")
     print("| config | model | epochs | trainings (orig + retrain + memorization) | s / epoch | hours |")

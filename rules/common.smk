@@ -16,6 +16,7 @@ from unlearn import methods as method_registry
 from unlearn import tmu as tmu_plan
 from unlearn import rum as rum_plan
 from unlearn import smu as smu_plan
+from unlearn import exact as exact_plan
 from unlearn.tables import model_text
 
 try:
@@ -58,7 +59,7 @@ SMU_METHODS = smu_plan.methods(SMU)  # retrain, original, baselines, smu
 EXACT = config.get("exact")  # the survey's exact / certified methods (paper 003)
 EXACT_SCENARIOS = EXACT["scenarios"] if EXACT else []
 EXACT_SEEDS = EXACT["seeds"] if EXACT else []
-EXACT_METHODS = ["sisa", "certified", "summation"]
+EXACT_METHODS = exact_plan.METHODS
 
 ALL_SCENARIOS = {**config["scenarios"], **TMU_SCENARIOS, **RUM_SCENARIOS}
 ALL_METHODS = list(config["methods"]) + (["tmu"] if TMU else []) + RUM_SEQUENCES

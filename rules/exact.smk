@@ -9,10 +9,7 @@ rule exact_unlearn:
         forget=f"{RUN}/forget/{{scenario}}/s{{seed}}.json",
         original=f"{RUN}/models/original/s{{seed}}.pt",
         code=lib("training", "optim", "loader", "checkpoints")
-        + [
-            str(LIB_DIR / "exact" / f"{m}.py")
-            for m in ("sisa", "certified", "summation")
-        ],
+        + [str(LIB_DIR / "exact" / f"{m}.py") for m in EXACT_METHODS],
         models=model_lib(),
     output:
         **{

@@ -43,14 +43,14 @@ def write(method, train, test, record):
 
 # SISA: S constituent models trained slice by slice; D_f removed by retraining the affected shards
 cfg = p["sisa"]
-recipe = {**p["recipe"], "epochs_per_slice": cfg["epochs_per_slice"] or max(1, p["recipe"]["epochs"] // cfg["slices"])}
-sisa = SISA(p["model"], info, recipe, shards=cfg["shards"], slices=cfg["slices"], seed=seed, device=device)
+shape = {"shards": cfg["shards"], "slices": cfg["slices"], "epochs_per_slice": cfg["epochs_per_slice"]}
+sisa = SISA(p["model"], info, p["recipe"], **shape, seed=seed, device=device)
 _, fit_seconds = timed(lambda: sisa.fit(x, y))
 full_samples = sisa.samples_processed
 report, seconds = timed(lambda: sisa.unlearn(x, y, forget))
 exact = None
 if cfg["check"]:  # the affected shards against shard models trained from scratch without D_f
-    ref = SISA(p["model"], info, recipe, shards=cfg["shards"], slices=cfg["slices"], seed=seed, device=device)
+    ref = SISA(p["model"], info, p["recipe"], **shape, seed=seed, device=device)
     ref.fit_parts(x, y, sisa.parts)
     exact = all(
         torch.equal(v, sisa.models[s].state_dict()[k])
@@ -84,7 +84,6 @@ scale = f_train.norm(dim=1).max().clamp(min=1e-12)
 f_train, f_test = f_train / scale, f_test / scale  # test rows may exceed 1; only training rows need it
 
 # certified removal: one Newton step for D_f, the gradient-residual bound against the budget
-cfg = p["certified"]
 cfg = {k: v for k, v in p["certified"].items() if k != "batch"}
 cr = CertifiedLogistic(info["num_classes"], seed=seed, **cfg).fit(f_train, y)
 out, seconds = timed(lambda: cr.remove_sequence(forget.tolist(), batch=p["certified"]["batch"]))

@@ -38,8 +38,13 @@ class ClusterError(RuntimeError):
     """The packages are there but a daemon would not start (the tests fail, with its log)."""
 
 
+def _which(name: str) -> str | None:
+    """A binary on PATH or in the sbin folders (daemons live there; a non-login root shell may lack them)."""
+    return shutil.which(name, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
+
+
 def missing_binaries() -> list[str]:
-    return [b for b in BINARIES if shutil.which(b, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin") is None]
+    return [b for b in BINARIES if _which(b) is None]
 
 
 def ensure_packages() -> None:
@@ -67,10 +72,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _which(name: str) -> str:
-    return shutil.which(name, path=os.environ.get("PATH", "") + ":/usr/sbin:/sbin")
-
-
 def _node_line(gpus: int) -> str:
     """NodeName line from `slurmd -C` (the machine's CPUs and memory), with fake GPUs."""
     out = subprocess.run([_which("slurmd"), "-C"], capture_output=True, text=True, check=True).stdout
@@ -83,9 +84,9 @@ def _node_line(gpus: int) -> str:
 class LocalSlurm:
     """Start/stop the daemons; `env` is what a client (sbatch, sacct, snakemake) needs."""
 
-    def __init__(self, root: str | Path, gpus: int = 2, default_partition: bool = True):
+    def __init__(self, root: str | Path, gpus: int = 2):
         self.root = Path(root).resolve()
-        self.gpus, self.default_partition = gpus, default_partition
+        self.gpus = gpus
         self.procs: dict[str, subprocess.Popen] = {}
         self.conf = self.root / "etc" / "slurm.conf"
 
@@ -112,7 +113,6 @@ class LocalSlurm:
                 dev.symlink_to("/dev/null")
         gres = "".join(f"NodeName=localhost Name=gpu File={r}/dev/gpu{i}\n" for i in range(self.gpus))
         (r / "etc" / "gres.conf").write_text("AutoDetect=off\n" + gres)
-        default = "YES" if self.default_partition else "NO"
         (r / "etc" / "slurm.conf").write_text(
             f"""ClusterName={CLUSTER}
 SlurmctldHost=localhost(127.0.0.1)
@@ -145,7 +145,7 @@ AccountingStorageTRES=gres/gpu
 AccountingStoreFlags=job_comment
 JobAcctGatherType=jobacct_gather/none
 {_node_line(self.gpus)}
-PartitionName={PARTITION} Nodes=localhost Default={default} MaxTime=INFINITE State=UP
+PartitionName={PARTITION} Nodes=localhost Default=YES MaxTime=INFINITE State=UP
 """
         )
         dbd = r / "etc" / "slurmdbd.conf"

@@ -9,7 +9,6 @@ full run -> incremental rerun -> a job killed mid-training and resumed -> bad su
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,23 +16,21 @@ import time
 
 import pytest
 import torch
-import yaml
 from conftest import REPO
 from slurm_cluster import PARTITION, ClusterUnavailable, LocalSlurm
-from test_workflow import WORKFLOW_FILES
+from test_workflow import TINY, copy_workflow, job_stats, write_config
 
 pytestmark = [pytest.mark.workflow, pytest.mark.cluster]
 
 CONFIG = {
+    **TINY,  # digits, smallcnn x0.25
     "name": "slurm",
-    "device": "cpu",
-    "dataset": {"name": "digits"},
-    "model": {"name": "smallcnn", "width": 0.25},
-    "train": {"epochs": 2, "batch_size": 64, "lr": 0.05, "schedule": "cosine", "augment": {"crop_pad": 1}},
+    "train": {**TINY["train"], "epochs": 2},
     "seeds": [0],
-    "scenarios": {"fullclass": {"kind": "full_class", "class": 1}},
-    "methods": {"retrain": {}, "finetune": {"epochs": 1, "lr": 0.02, "batch_size": 64}},
+    "scenarios": {"fullclass": TINY["scenarios"]["fullclass"]},
+    "methods": {m: TINY["methods"][m] for m in ("retrain", "finetune")},
 }
+CONFIG_FILE = "cluster.yaml"
 GPU_RULES = {"train_original", "unlearn"}
 # the profile's per-rule requests are sized for a GPU node; this test node has 2 cores and ~20 GB
 SMALL = ["--set-threads", "train_original=1", "unlearn=1"]
@@ -68,21 +65,12 @@ def _alive(pid: int) -> bool:
 
 @pytest.fixture(scope="module")
 def work(tmp_path_factory):
-    work = tmp_path_factory.mktemp("cluster-work")
-    for item in WORKFLOW_FILES:
-        src = REPO / item
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, work / item)
-    write_config(work, CONFIG)
-    return work
-
-
-def write_config(work, cfg):
-    (work / "cluster.yaml").write_text(yaml.safe_dump(cfg, sort_keys=False))
+    return copy_workflow(tmp_path_factory, "cluster-work", CONFIG, CONFIG_FILE)
 
 
 def smk_cmd(work, *args):
     cmd = [sys.executable, "-m", "snakemake", "--profile", str(REPO / "profiles" / "slurm")]
-    cmd += ["-s", str(work / "Snakefile"), "-d", str(work), "--configfile", str(work / "cluster.yaml")]
+    cmd += ["-s", str(work / "Snakefile"), "-d", str(work), "--configfile", str(work / CONFIG_FILE)]
     cmd += ["--slurm-init-seconds-before-status-checks", "2", "--jobs", "4", *SMALL]
     return [*cmd, *args]
 
@@ -112,15 +100,7 @@ def sacct(slurm, after: int = 0) -> list[dict]:
 
 def planned(slurm, work) -> dict[str, int]:
     """Rule -> job count that a dry run says would run now (the `all` target excluded)."""
-    out = snakemake(slurm, work, "-n").stdout
-    if "Nothing to be done" in out:
-        return {}
-    counts = {}
-    for line in out.split("Job stats:")[1].split("\n")[3:]:
-        parts = line.split()
-        if len(parts) != 2 or parts[0] == "total":
-            break
-        counts[parts[0]] = int(parts[1])
+    counts = job_stats(snakemake(slurm, work, "-n").stdout)
     counts.pop("all", None)
     return counts
 
@@ -149,7 +129,7 @@ def test_every_job_goes_through_sbatch_and_gpu_rules_ask_for_a_gpu(slurm, work):
 def test_config_change_resubmits_only_affected_jobs(slurm, work):
     last = max(j["id"] for j in sacct(slurm))
     cfg = {**CONFIG, "methods": {**CONFIG["methods"], "finetune": {"epochs": 1, "lr": 0.01, "batch_size": 64}}}
-    write_config(work, cfg)
+    write_config(work, cfg, CONFIG_FILE)
     expected = planned(slurm, work)
     # the finetune model, its evaluation and the table/figure built from it; no training, no retrain
     assert expected == {"unlearn": 1, "evaluate": 1, "baselines_table": 1, "baselines_figure": 1}
@@ -159,7 +139,7 @@ def test_config_change_resubmits_only_affected_jobs(slurm, work):
 
 def test_job_killed_mid_training_resumes_from_its_epoch_checkpoint(slurm, work):
     cfg = {**CONFIG, "train": {**CONFIG["train"], "epochs": 80}}
-    write_config(work, cfg)
+    write_config(work, cfg, CONFIG_FILE)
     run = work / "results" / "runs" / "slurm"
     resume = run / "resume" / "train_original" / "s0.pt"
     last = max(j["id"] for j in sacct(slurm))
@@ -202,7 +182,7 @@ def test_job_killed_mid_training_resumes_from_its_epoch_checkpoint(slurm, work):
 
 
 def test_submission_errors_surface_slurm_message_and_never_hang(slurm, work):
-    write_config(work, {**CONFIG, "train": {**CONFIG["train"], "epochs": 3}})
+    write_config(work, {**CONFIG, "train": {**CONFIG["train"], "epochs": 3}}, CONFIG_FILE)
     partition = ["--default-resources", f"slurm_partition={PARTITION}", "mem_mb=2000", "runtime=30"]
     subprocess.run(["scontrol", "update", f"PartitionName={PARTITION}", "Default=NO"], env=slurm.env, check=True)
     try:

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from unlearn.checkpoints import data_info
-from unlearn.data import DatasetError, load_cifar, load_dataset, load_digits
+from unlearn.data import CIFAR_NAMES, DatasetError, load_cifar, load_dataset, load_digits
 from unlearn.loader import embed, predict_proba
 from unlearn.models import MODELS, build_model
 
@@ -28,6 +28,7 @@ def test_cifar10_sample_reads_with_exact_counts(cifar_sample):
     assert np.bincount(ds.train_y).tolist() == [517, 524, 490, 493, 537, 475, 503, 516, 529, 501]
     assert np.bincount(ds.test_y).tolist() == [105, 93, 100, 104, 92, 87, 114, 102, 110, 110]
     assert ds.class_names[0] == "airplane" and ds.class_names[9] == "truck"
+    assert ds.class_names == CIFAR_NAMES["cifar10"]  # the names a plan-only run resolves classes with
     capped = load_dataset({"name": "cifar10", "root": str(cifar_sample), "max_train_per_class": 100})
     assert np.bincount(capped.train_y).tolist() == [100] * 10
 

@@ -51,14 +51,12 @@ def snakemake(workdir, *args, config="tiny.yaml", check=True):
     return proc
 
 
-def planned_jobs(workdir, config="tiny.yaml") -> dict[str, int]:
-    """Rule -> job count that a dry run would execute now."""
-    out = snakemake(workdir, "-n", config=config).stdout
-    if "Nothing to be done" in out:
+def job_stats(dry_run_output: str) -> dict[str, int]:
+    """Rule -> job count from the "Job stats" table of `snakemake -n` ({} when nothing is to be done)."""
+    if "Nothing to be done" in dry_run_output:
         return {}
-    table = out.split("Job stats:")[1].split("\n")
     counts = {}
-    for line in table[3:]:
+    for line in dry_run_output.split("Job stats:")[1].split("\n")[3:]:
         parts = line.split()
         if len(parts) != 2 or parts[0] == "total":
             break
@@ -66,17 +64,28 @@ def planned_jobs(workdir, config="tiny.yaml") -> dict[str, int]:
     return counts
 
 
+def planned_jobs(workdir, config="tiny.yaml") -> dict[str, int]:
+    """Rule -> job count that a dry run would execute now."""
+    return job_stats(snakemake(workdir, "-n", config=config).stdout)
+
+
 def write_config(workdir, cfg, name="tiny.yaml"):
     (workdir / name).write_text(yaml.safe_dump(cfg, sort_keys=False))
 
 
-def run_copy(tmp_path_factory, name, cfg):
-    """A copy of the workflow in a fresh folder with `cfg` as tiny.yaml, run once end to end."""
+def copy_workflow(tmp_path_factory, name, cfg, config_name="tiny.yaml"):
+    """A copy of the workflow in a fresh folder, with `cfg` written as `config_name`."""
     work = tmp_path_factory.mktemp(name)
     for item in WORKFLOW_FILES:
         src = REPO / item
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, work / item)
-    write_config(work, cfg)
+    write_config(work, cfg, config_name)
+    return work
+
+
+def run_copy(tmp_path_factory, name, cfg):
+    """A copy of the workflow in a fresh folder with `cfg` as tiny.yaml, run once end to end."""
+    work = copy_workflow(tmp_path_factory, name, cfg)
     snakemake(work)
     return work
 

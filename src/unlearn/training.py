@@ -44,8 +44,9 @@ class Resume:
     resumed run ends with the same weights as an uninterrupted one (tests/test_training.py).
     """
 
-    def __init__(self, path: str | Path, **key):
-        self.path, self.key = Path(path), key
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.key: dict = {}  # what identifies the run beyond the recipe (fit adds the seed and a data hash)
         self.earlier_seconds = 0.0  # training time spent before the restart (cost tables add it)
 
     def fingerprint(self, model: torch.nn.Module, opt: dict, tag: str) -> str:
@@ -211,7 +212,7 @@ def fit(model, x, y, recipe: dict, *, seed: int, device, tag: str, resume: Resum
         return F.cross_entropy(model(xb), yb, label_smoothing=smoothing)
 
     if resume is not None:
-        resume.key = {**resume.key, "seed": int(seed), "data": data_hash(x, y)}
+        resume.key.update(seed=int(seed), data=data_hash(x, y))
     return optimize(model, lambda epoch: loader, loss_fn, recipe, tag=tag, resume=resume, generators=[loader.gen], **kw)
 
 

@@ -68,8 +68,11 @@ class CertifiedLogistic:
 
     def fit(self, x, y) -> CertifiedLogistic:
         self.x, self.y = x.to(torch.float64), y.long()
-        if not hasattr(self, "ids") or len(self.ids) != len(self.y):
-            self.ids = torch.arange(len(self.y))  # the rows' indices into the data first fitted
+        self.ids = torch.arange(len(self.y))  # the rows' indices into this data, kept through removals
+        return self._train()
+
+    def _train(self) -> CertifiedLogistic:
+        """Train on the current rows from scratch, with fresh noise b; the spent budget restarts."""
         n, d = self.x.shape
         self.b = torch.randn(self.k, d, generator=self.gen, dtype=torch.float64) * self.sigma
         t = self._targets(self.y)
@@ -100,7 +103,7 @@ class CertifiedLogistic:
         self.x, self.y, self.ids = xk, self.y[keep], self.ids[keep]
         if ((self.spent + bounds) > self.budget).any():
             self.retrains += 1
-            self.fit(self.x, self.y)
+            self._train()
             return {"retrained": True, "bound": float(bounds.max()), "spent": 0.0, "budget": self.budget}
         self.w = torch.stack(new_w)
         self.spent += bounds

@@ -9,7 +9,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-METHODS = ["sisa", "certified", "summation"]
+from . import METHODS
+
 NAMES = {"sisa": "SISA", "certified": "Certified removal", "summation": "Summation form (NB)"}
 COLUMNS = ["acc_forget", "acc_retain", "acc_test", "mia_efficacy", "tow", "seconds", "retrain_seconds"]
 

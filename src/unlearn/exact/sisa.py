@@ -17,6 +17,7 @@ import time
 
 import torch
 
+from ..loader import predict_proba
 from ..models import build_model
 from ..training import fit, seed_everything
 
@@ -40,10 +41,14 @@ def split(n: int, shards: int, slices: int, seed: int) -> list[list[torch.Tensor
 class SISA:
     """The constituent models and their per-stage checkpoints. x: uint8 images, y: labels (all of D)."""
 
-    def __init__(self, spec, info, recipe: dict, *, shards: int, slices: int, seed: int, device="cpu"):
+    def __init__(
+        self, spec, info, recipe: dict, *, shards: int, slices: int, seed: int, device="cpu",
+        epochs_per_slice: int | None = None,
+    ):  # fmt: skip
         self.spec, self.info, self.seed, self.device = spec, info, int(seed), device
         self.shards, self.slices = shards, slices
-        self.recipe = {**recipe, "epochs": int(recipe.get("epochs_per_slice", max(1, recipe["epochs"] // slices)))}
+        # each stage trains `epochs_per_slice` epochs (default: the recipe's epochs spread over the R stages)
+        self.recipe = {**recipe, "epochs": int(epochs_per_slice or max(1, recipe["epochs"] // slices))}
         self.parts: list[list[torch.Tensor]] = []
         self.checkpoints: list[list[dict]] = []  # [shard][stage] state dict after that stage
         self.models: list[torch.nn.Module] = []
@@ -103,8 +108,6 @@ class SISA:
     @torch.no_grad()
     def predict_proba(self, x, *, weighted: bool = False, batch_size: int = 512) -> torch.Tensor:
         """Aggregate: one-hot majority vote (normalised) or, weighted, the constituents' mean softmax."""
-        from ..loader import predict_proba
-
         probs = torch.stack([predict_proba(m, x, batch_size, self.device) for m in self.models])  # S x N x K
         if weighted:
             return probs.mean(0)
