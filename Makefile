@@ -7,12 +7,20 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORES ?= all
 CONFIG ?=
-SMK := $(BIN)/snakemake --profile profiles/default --cores $(CORES) $(if $(CONFIG),--configfile $(CONFIG))
+PAPER ?=
+# targets go before --configfile (snakemake reads every word after it as another config file)
+SMK := $(BIN)/snakemake --profile profiles/default --cores $(CORES)
+CFG := $(if $(CONFIG),--configfile $(CONFIG))
 
-.PHONY: reproduce test lint unit venv report dry-run bench clean
+.PHONY: reproduce test lint unit venv report dry-run bench snapshot clean
 
+# make reproduce [CONFIG=configs/x.yaml] [PAPER=tmu|rum|smu|survey|baselines|comparison]
 reproduce: $(STAMP)
-	$(SMK)
+	$(SMK) $(PAPER) $(CFG)
+
+# the run's tables, claims and figures copied to docs/results/<name>/ (runs whatever is missing first)
+snapshot: $(STAMP)
+	$(SMK) snapshot $(CFG)
 
 test: lint unit
 
@@ -35,15 +43,16 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest
 
 dry-run: $(STAMP)
-	$(SMK) --dry-run
+	$(SMK) --dry-run $(CFG)
 
 report: $(STAMP)
-	$(SMK) --report results/report.html
+	$(SMK) --report results/report.html $(CFG)
 
 bench: $(STAMP)
 	$(BIN)/python bench/loader_throughput.py
 	$(BIN)/python bench/pipeline_timing.py
 	$(BIN)/python bench/paper_cost.py --images 256
+	$(BIN)/python bench/recipe_regime.py
 
 clean:
 	rm -rf results figures .snakemake

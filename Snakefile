@@ -33,6 +33,7 @@ include: "rules/tmu.smk"
 include: "rules/rum.smk"
 include: "rules/smu.smk"
 include: "rules/exact.smk"
+include: "rules/comparison.smk"
 
 
 rule all:
@@ -43,3 +44,35 @@ rule all:
         rum_outputs(),
         smu_outputs(),
         exact_outputs(),
+        comparison_outputs(),
+
+
+# one paper (or part) at a time: `snakemake --configfile X tmu`
+rule baselines:
+    input:
+        baselines_outputs(),
+
+
+rule tmu:
+    input:
+        tmu_outputs(),
+
+
+rule rum:
+    input:
+        rum_outputs(),
+
+
+rule smu:
+    input:
+        smu_outputs(),
+
+
+rule survey:
+    input:
+        exact_outputs(),
+
+
+rule comparison:
+    input:
+        comparison_outputs(),

@@ -72,6 +72,11 @@ def lib(*modules):
     return [str(LIB_DIR / f"{m}.py") for m in ("__init__", "io", *modules)]
 
 
+def original_probs(seeds):
+    """The original models' outputs (the regime line of a table: how well they fit D)."""
+    return [f"{RUN}/models/original/s{seed}.probs.npz" for seed in seeds]
+
+
 def model_lib():
     return sorted(str(p) for p in (LIB_DIR / "models").glob("*.py"))
 
@@ -129,7 +134,10 @@ def scenario_models(scenario, seed):
         if scenario in EXACT_SCENARIOS and int(seed) in EXACT_SEEDS:
             models += EXACT_METHODS
     elif scenario in tmu_plan.main_scenarios(TMU):
-        models = TMU_METHODS
+        models = [
+            *TMU_METHODS,
+            "original",
+        ]  # the original: the memorization gap in the regime checks
     elif scenario == rum_plan.MIX:
         models = RUM_TABLE_METHODS
     elif scenario in RUM_SCENARIOS:
@@ -214,7 +222,7 @@ def tmu_outputs():
     out = [
         *expand(f"results/tables/{TMU_MAIN}.{{ext}}", ext=["csv", "md", "tex"]),
         *expand("results/tables/tmu_table{n}.{ext}", n=[3, 4], ext=["csv", "md"]),
-        "results/tables/tmu_claims.md",
+        *expand("results/tables/tmu_claims.{ext}", ext=["md", "csv"]),
     ]
     if TMU.get("sweep"):
         out += expand("figures/tmu_fig3.{ext}", ext=["png", "pdf"])
@@ -272,7 +280,7 @@ def rum_outputs():
             name=["es_partitions", "difficulty", "memorization"],
             ext=["png", "pdf"],
         ),
-        "results/tables/rum_claims.md",
+        *expand("results/tables/rum_claims.{ext}", ext=["md", "csv"]),
     ]
 
 
@@ -305,7 +313,7 @@ def smu_outputs():
             setting=list(SMU_SETTINGS),
             ext=["csv", "md", "tex"],
         ),
-        "results/tables/smu_claims.md",
+        *expand("results/tables/smu_claims.{ext}", ext=["md", "csv"]),
         *expand("results/tables/smu_logit_dispersion.{ext}", ext=["csv", "md"]),
         *expand("figures/smu_logit_dispersion.{ext}", ext=["png", "pdf"]),
     ]
@@ -321,7 +329,10 @@ SMU_SCALE = {
 
 
 def smu_table_outputs():
-    out = {"claims": "results/tables/smu_claims.md"}
+    out = {
+        "claims": "results/tables/smu_claims.md",
+        "claims_csv": "results/tables/smu_claims.csv",
+    }
     for setting in SMU_SETTINGS:
         for ext in ("csv", "md", "tex"):
             path = f"results/tables/smu_{setting}.{ext}"
@@ -338,6 +349,7 @@ def exact_outputs():
         return []
     return [
         *expand("results/tables/exact_methods.{ext}", ext=["csv", "md"]),
+        *expand("results/tables/survey_claims.{ext}", ext=["csv", "md"]),
         *expand("figures/cost_vs_quality.{ext}", ext=["png", "pdf"]),
     ]
 
@@ -364,3 +376,97 @@ EXACT_SCALE = (
         else ""
     )
 )
+
+
+# ---- the regime checks and the one-page comparison (rules/comparison.smk) ----------------------------------------
+ALL_SEEDS = sorted(
+    set(SEEDS) | set(TMU_SEEDS) | set(RUM_SEEDS) | set(SMU_SEEDS) | set(EXACT_SEEDS)
+)
+# scenarios whose original and gold models the regime checks read: the `scenarios` entries, TMU's main ones
+REGIME_SCENARIOS = {
+    **config["scenarios"],
+    **{s: TMU_SCENARIOS[s] for s in tmu_plan.main_scenarios(TMU)},
+}
+
+
+def regime_inputs(wildcards):
+    files = {
+        "metrics": metric_files(SCENARIOS, SEEDS)
+        + tmu_metrics()
+        + metric_files(list(RUM_SCENARIOS), RUM_SEEDS),
+        "originals": original_probs(ALL_SEEDS),
+    }
+    if RUM:
+        files["memorization"] = rum_path("memorization.json")
+    return files
+
+
+def comparison_claims():
+    """The claims files the comparison page gathers: the regime's and every configured paper's."""
+    papers = {"regime": True, "tmu": TMU, "rum": RUM, "smu": SMU, "survey": EXACT}
+    return [f"results/tables/{name}_claims.csv" for name, on in papers.items() if on]
+
+
+def _scale(seeds, extra=""):
+    return (
+        f"{config['dataset']['name']}, {model_text(config['model'])}, "
+        f"{config['train']['epochs']} epochs, seeds {list(seeds)}{extra}"
+    )
+
+
+RUN_SCALE = (
+    f"Run `{config['name']}`: dataset {config['dataset']['name']}, model {model_text(config['model'])}, "
+    f"{config['train']['epochs']} training epochs ({config['train'].get('optimizer', 'sgd')} lr "
+    f"{config['train']['lr']}, augmentation {config['train'].get('augment') or 'none'}), seeds {SEEDS}."
+)
+PAPER_SCALES = {
+    "Regime (all papers)": _scale(ALL_SEEDS),
+    "TMU (001)": (
+        _scale(
+            TMU_SEEDS, f"; |D_f| = {TMU['n']} per class, {len(TMU['classes'])} classes"
+        )
+        if TMU
+        else ""
+    ),
+    "RUM (002)": (
+        _scale(
+            RUM_SEEDS,
+            f"; sets of {RUM['n']}, K = {RUM['memorization']['models']} memorization models",
+        )
+        if RUM
+        else ""
+    ),
+    "SMU (000)": _scale(SMU_SEEDS) if SMU else "",
+    "Survey (003)": (
+        _scale(EXACT_SEEDS, f"; scenarios {EXACT_SCENARIOS}") if EXACT else ""
+    ),
+}
+
+
+def comparison_outputs():
+    return [
+        *expand("results/tables/regime.{ext}", ext=["md", "csv"]),
+        *expand("results/tables/paper_comparison.{ext}", ext=["md", "csv"]),
+    ]
+
+
+# ---- the committed snapshot of a run (rules/comparison.smk: `snakemake snapshot`) --------------------------------
+SNAPSHOT_DIR = f"docs/results/{config['name']}"
+
+
+def snapshot_sources():
+    """The small files a reader sees without running: tables and claims (Markdown + CSV), figures (PNG)."""
+    outputs = [
+        *baselines_outputs(),
+        *tmu_outputs(),
+        *rum_outputs(),
+        *smu_outputs(),
+        *exact_outputs(),
+        *comparison_outputs(),
+    ]
+    return [p for p in outputs if p.endswith((".md", ".csv", ".png"))]
+
+
+def snapshot_outputs():
+    names = [Path(p).name for p in snapshot_sources()] + ["MANIFEST.md"]
+    return [f"{SNAPSHOT_DIR}/{name}" for name in names]

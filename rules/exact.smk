@@ -41,7 +41,10 @@ rule exact_unlearn:
 rule exact_report:
     input:
         unpack(exact_report_inputs),
-        code=lib("tables", "evaluation") + [str(LIB_DIR / "exact" / "report.py")],
+        labels=f"{RUN}/labels.npz",
+        originals=original_probs(EXACT_SEEDS),
+        code=lib("tables", "evaluation", "claims", "regime", "metrics")
+        + [str(LIB_DIR / "exact" / "report.py")],
     output:
         csv="results/tables/exact_methods.csv",
         md=report(
@@ -55,6 +58,12 @@ rule exact_report:
             category="Exact unlearning (paper 003)",
         ),
         pdf="figures/cost_vs_quality.pdf",
+        claims_md=report(
+            "results/tables/survey_claims.md",
+            caption="../report/exact.rst",
+            category="Exact unlearning (paper 003)",
+        ),
+        claims_csv="results/tables/survey_claims.csv",
     log:
         f"{RUN}/logs/exact_report.log",
     benchmark:
@@ -63,6 +72,7 @@ rule exact_report:
         "../envs/unlearn.yaml"
     params:
         scenarios=EXACT_SCENARIOS,
+        seeds=EXACT_SEEDS,
         scale=EXACT_SCALE,
     script:
         "../scripts/exact_report.py"

@@ -4,7 +4,9 @@
 rule baselines_table:
     input:
         metrics=baselines_metrics(),
-        code=lib("metrics", "tables"),
+        labels=f"{RUN}/labels.npz",
+        originals=original_probs(SEEDS),
+        code=lib("metrics", "tables", "regime"),
     output:
         csv=report(
             "results/tables/baselines.csv",

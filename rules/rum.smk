@@ -105,7 +105,9 @@ rule rum_tables:
             str(PAPER_DIR / f"rum_{t}.csv")
             for t in ("table", "es_values", "es_by_memorization")
         ],
-        code=lib("metrics", "tables")
+        labels=f"{RUN}/labels.npz",
+        originals=original_probs(RUM_SEEDS),
+        code=lib("metrics", "tables", "claims", "regime")
         + [
             str(LIB_DIR / "rum" / f"{m}.py")
             for m in ("__init__", "entanglement", "report")
@@ -146,6 +148,8 @@ rule rum_tables:
             caption="../report/rum_tables.rst",
             category="RUM (paper 002)",
         ),
+        records=rum_path("records.csv"),
+        es_per_seed=rum_path("es_per_seed.csv"),
     log:
         f"{RUN}/logs/rum_tables.log",
     benchmark:
@@ -209,17 +213,23 @@ rule rum_figures:
 
 rule rum_claims:
     input:
-        table="results/tables/rum_table.csv",
-        es="results/tables/rum_es_values.csv",
-        esmem="results/tables/rum_es_by_memorization.csv",
-        difficulty="results/tables/rum_difficulty.csv",
-        code=[str(LIB_DIR / "rum" / f"{m}.py") for m in ("__init__", "report")],
+        records=rum_path("records.csv"),
+        es=rum_path("es_per_seed.csv"),
+        labels=f"{RUN}/labels.npz",
+        originals=original_probs(RUM_SEEDS),
+        paper=[
+            str(PAPER_DIR / f"rum_{t}.csv")
+            for t in ("table", "es_values", "es_by_memorization")
+        ],
+        code=lib("claims", "regime", "metrics", "tables")
+        + [str(LIB_DIR / "rum" / f"{m}.py") for m in ("__init__", "report")],
     output:
-        report(
+        md=report(
             "results/tables/rum_claims.md",
             caption="../report/rum_tables.rst",
             category="RUM (paper 002)",
         ),
+        csv="results/tables/rum_claims.csv",
     log:
         f"{RUN}/logs/rum_claims.log",
     benchmark:

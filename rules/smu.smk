@@ -6,7 +6,9 @@
 rule smu_tables:
     input:
         unpack(smu_inputs),
-        code=lib("tables")
+        labels=f"{RUN}/labels.npz",
+        originals=original_probs(SMU_SEEDS),
+        code=lib("tables", "claims", "regime", "metrics")
         + [str(LIB_DIR / "smu" / f"{m}.py") for m in ("__init__", "report")],
     output:
         **smu_table_outputs(),
@@ -58,6 +60,11 @@ rule smu_dispersion:
     params:
         settings=SMU_SETTINGS,
         dispersion=SMU["dispersion"] if SMU else {},
-        augment=config["train"].get("augment", {}),
+        augment=(
+            config["methods"]["smu"].get("augment")
+            or config["train"].get("augment", {})
+            if SMU
+            else {}
+        ),
     script:
         "../scripts/smu_dispersion.py"

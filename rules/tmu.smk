@@ -62,8 +62,9 @@ rule tmu_tables:
         unpack(lambda wc: tmu_label_inputs(tmu_plan.main_scenarios(TMU))),
         metrics=tmu_metrics(),
         labels=f"{RUN}/labels.npz",
+        originals=original_probs(TMU_SEEDS),
         paper=[str(PAPER_DIR / f"tmu_table{n}.csv") for n in (1, 2, 3, 4)],
-        code=lib("tables")
+        code=lib("tables", "claims", "regime")
         + [
             str(LIB_DIR / "tmu" / f"{m}.py")
             for m in ("__init__", "classifier", "report")
@@ -92,6 +93,8 @@ rule tmu_tables:
             caption="../report/tmu_tables.rst",
             category="TMU (paper 001)",
         ),
+        records=f"{RUN}/tmu/records.csv",
+        label_records=f"{RUN}/tmu/label_records.csv",
     log:
         f"{RUN}/logs/tmu_tables.log",
     benchmark:
@@ -115,7 +118,7 @@ rule tmu_figure:
     input:
         unpack(lambda wc: tmu_label_inputs(tmu_plan.sweep_scenarios(TMU))),
         labels=f"{RUN}/labels.npz",
-        code=lib("plots")
+        code=lib("plots", "claims")
         + [
             str(LIB_DIR / "tmu" / f"{m}.py")
             for m in ("__init__", "classifier", "report")
@@ -128,6 +131,7 @@ rule tmu_figure:
         ),
         pdf="figures/tmu_fig3.pdf",
         csv="results/tables/tmu_fig3.csv",
+        records=f"{RUN}/tmu/fig3_records.csv",
     log:
         f"{RUN}/logs/tmu_figure.log",
     benchmark:
@@ -140,22 +144,25 @@ rule tmu_figure:
 
 rule tmu_claims:
     input:
-        main=f"results/tables/{TMU_MAIN}.csv",
-        t3="results/tables/tmu_table3.csv",
-        t4="results/tables/tmu_table4.csv",
-        fig3="results/tables/tmu_fig3.csv" if TMU and TMU.get("sweep") else [],
+        records=f"{RUN}/tmu/records.csv",
+        label_records=f"{RUN}/tmu/label_records.csv",
+        fig3=f"{RUN}/tmu/fig3_records.csv" if TMU and TMU.get("sweep") else [],
+        labels=f"{RUN}/labels.npz",
+        originals=original_probs(TMU_SEEDS),
         paper=[
             str(PAPER_DIR / f"{TMU_MAIN}.csv"),
             str(PAPER_DIR / "tmu_table3.csv"),
             str(PAPER_DIR / "tmu_table4.csv"),
         ],
-        code=[str(LIB_DIR / "tmu" / f"{m}.py") for m in ("__init__", "report")],
+        code=lib("claims", "regime", "metrics")
+        + [str(LIB_DIR / "tmu" / f"{m}.py") for m in ("__init__", "report")],
     output:
-        report(
+        md=report(
             "results/tables/tmu_claims.md",
             caption="../report/tmu_tables.rst",
             category="TMU (paper 001)",
         ),
+        csv="results/tables/tmu_claims.csv",
     log:
         f"{RUN}/logs/tmu_claims.log",
     benchmark:

@@ -4,6 +4,7 @@ import pandas as pd
 
 from unlearn.evaluation import load_records
 from unlearn.io import save_text, setup_logging
+from unlearn.regime import from_files as regime_line
 from unlearn.tables import aggregate, display_table, method_order, scale_note, to_latex, to_markdown
 
 log = setup_logging(snakemake.log[0], "baselines_table")
@@ -17,7 +18,8 @@ save_text(long.to_csv(index=False), snakemake.output["long"])
 
 agg = aggregate(long, scenarios, methods)
 display = display_table(agg)
-note = scale_note(snakemake.params["scale"])
+regime = regime_line(snakemake.input["originals"], snakemake.params["scale"]["seeds"], snakemake.input["labels"], long)
+note = scale_note(snakemake.params["scale"]) + f"\n\n{regime}"
 save_text(agg.to_csv(index=False, float_format="%.6g"), snakemake.output["csv"])
 save_text(to_markdown(display, "Unlearning baselines", note), snakemake.output["md"])
 save_text(to_latex(display, "Unlearning baselines. " + note), snakemake.output["tex"])

@@ -3,18 +3,23 @@ unlearn against its ToW (figure)."""
 
 import pandas as pd
 
+from unlearn import claims as C
 from unlearn.evaluation import load_records
-from unlearn.exact.report import cost_vs_quality, display, exact_table
+from unlearn.exact.report import claims, claims_markdown, cost_vs_quality, display, exact_table
 from unlearn.io import load_json, save_text, setup_logging
+from unlearn.regime import from_files as regime_line
 from unlearn.tables import to_markdown
 
 log = setup_logging(snakemake.log[0], "exact_report")
 long = pd.DataFrame(load_records(snakemake.input["metrics"]))
 runs = [load_json(p) for p in snakemake.input["runs"]]
-table = exact_table(long[long["scenario"].isin(snakemake.params["scenarios"])], runs)
+exact_long = long[long["scenario"].isin(snakemake.params["scenarios"])]
+table = exact_table(exact_long, runs)
 shown = display(table)
+regime = regime_line(snakemake.input["originals"], snakemake.params["seeds"], snakemake.input["labels"], exact_long)
 note = (
-    f"{snakemake.params['scale']}. Mean over seeds. Time to unlearn: the method's forgetting step; time to "
+    f"{snakemake.params['scale']}.\n\n{regime}\n\nMean over seeds. Time to unlearn: the method's forgetting step; "
+    "time to "
     "retrain: training that same model from scratch on D_r (for Retrain, the network's retraining). "
     "Certified removal and the naive Bayes run on the original network's frozen features, so their "
     "certificate / exactness covers the linear head only (the features saw D_f), and their accuracies are "
@@ -26,3 +31,6 @@ save_text(table.to_csv(index=False, float_format="%.6g"), snakemake.output["csv"
 save_text(to_markdown(shown, "Exact and certified unlearning (survey, paper 003)", note), snakemake.output["md"])
 log.info("\n%s", shown.to_string(index=False))
 cost_vs_quality(long, snakemake.output["png"], snakemake.output["pdf"])
+rows = claims(runs, exact_long)
+save_text(C.frame(rows).to_csv(index=False, float_format="%.6g"), snakemake.output["claims_csv"])
+save_text(claims_markdown(rows, snakemake.params["scale"], regime), snakemake.output["claims_md"])

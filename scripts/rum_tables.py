@@ -6,6 +6,7 @@ import pandas as pd
 
 from unlearn.evaluation import load_records
 from unlearn.io import load_json, save_text, setup_logging
+from unlearn.regime import from_files as regime_line
 from unlearn.rum import LEVELS, table_methods
 from unlearn.rum import report as R
 from unlearn.rum.entanglement import entanglement_score
@@ -17,9 +18,11 @@ paper = {
     p.rsplit("/", 1)[-1][4:-4]: pd.read_csv(p, keep_default_na=False, na_values=[""]) for p in snakemake.input["paper"]
 }
 records = R.records_frame(load_records([*snakemake.input["table"], *snakemake.input["difficulty"]]))
+save_text(records.to_csv(index=False, float_format="%.6g"), out["records"])
+regime = regime_line(snakemake.input["originals"], scale["seeds"], snakemake.input["labels"], records)
 note = (f"Ours: {R.scale_text({**scale, 'n': rum['n'], 'memorization_models': rum['memorization']['models']})}. "
         "ToW: mean ± 95% t-interval half-width over seeds; MIA gap (MIA-efficacy, SVC on true-label confidence): "
-        "mean ± std. Paper: ResNet-18, forget set 3 x 1,000.")  # fmt: skip
+        f"mean ± std. Paper: ResNet-18, forget set 3 x 1,000.\n\n{regime}")  # fmt: skip
 
 table = R.rum_table(records, ["retrain", *table_methods(rum)], paper["table"], rum["select"])
 table.to_csv(out["table_csv"], index=False)
@@ -39,11 +42,13 @@ mem_sets = {}
 for p in snakemake.input["mem_forget"]:
     rec = load_json(p)
     mem_sets.setdefault(rec["seed"], {})[rec["spec"]["level"]] = rec["indices"]
-es_by_seed = []
+es_by_seed, seeds = [], []
 for p in snakemake.input["embeddings"]:
     seed = int(p.rsplit("/s", 1)[-1].split("/")[0])
     emb = np.load(p)["embeddings"]
     es_by_seed.append({lv: entanglement_score(emb, mem_sets[seed][lv]) for lv in LEVELS})
+    seeds.append(seed)
+save_text(R.es_per_seed(es_records, es_by_seed, seeds).to_csv(index=False, float_format="%.6g"), out["es_per_seed"])
 summary = load_json(snakemake.input["memorization"])
 esmem = R.es_by_memorization_table(es_by_seed, summary["level_mem_mean"], paper["es_by_memorization"])
 esmem.to_csv(out["esmem_csv"], index=False)

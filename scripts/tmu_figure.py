@@ -15,6 +15,7 @@ gold = [np.load(p)["train"] for p in inp["retrain"]]
 models = {m: [np.load(p)["train"] for p in inp[m]] for m in ("tmu", "bad_teacher") if inp.get(m)}
 long = R.label_records(partitions, forgets, gold, labels["train"], models)
 frame = R.fig3_frame(long)
+save_text(long.to_csv(index=False, float_format="%.6g"), out["records"])
 save_text(frame.to_csv(index=False, float_format="%.6g"), out["csv"])
 cls = int(long["class"].iloc[0])
 tmu_fig3(long, R.class_label(cls, labels["class_names"].tolist()), out["png"], out["pdf"])

@@ -7,6 +7,7 @@ import pandas as pd
 
 from unlearn.evaluation import load_records
 from unlearn.io import load_json, save_text, setup_logging
+from unlearn.regime import from_files as regime_line
 from unlearn.tables import to_latex
 from unlearn.tmu import report as R
 
@@ -16,9 +17,10 @@ table, methods, scale = params["table"], list(params["methods"]), params["scale"
 labels = np.load(inp["labels"])
 class_names = labels["class_names"].tolist()
 paper = {Path(p).stem: R.load_paper(p) for p in inp["paper"]}
-dataset, scale_text = scale["dataset"], R.scale_text(scale)
-
 records = pd.DataFrame(load_records(inp["metrics"]))
+regime = regime_line(inp["originals"], scale["seeds"], inp["labels"], records)
+dataset, scale_text = scale["dataset"], f"{R.scale_text(scale)}\n\n{regime}"
+save_text(records.to_csv(index=False, float_format="%.6g"), out["records"])
 main_csv, main_disp, note = R.main_table(records, methods, class_names, dataset, paper[table], table)
 number = table.removeprefix("tmu_table")
 save_text(main_csv.to_csv(index=False, float_format="%.6g"), out["main_csv"])
@@ -41,6 +43,7 @@ forgets = [load_json(p) for p in inp["forget"]]
 gold = [np.load(p)["train"] for p in inp["retrain"]]
 models = {m: [np.load(p)["train"] for p in inp[m]] for m in ("tmu", "bad_teacher") if inp.get(m)}
 label_long = R.label_records(partitions, forgets, gold, labels["train"], models)
+save_text(label_long.to_csv(index=False, float_format="%.6g"), out["label_records"])
 t4_csv, t4_disp, note = R.label_table(label_long, class_names, dataset, paper["tmu_table4"])
 save_text(t4_csv.to_csv(index=False, float_format="%.6g"), out["t4_csv"])
 save_text(

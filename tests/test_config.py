@@ -94,7 +94,7 @@ def test_default_config_is_valid_and_gets_defaults():
         (lambda c: c["methods"].pop("smu"), r"methods\.smu: required by the `smu` section"),
         (lambda c: c["smu"].update(baselines=["smu"]), r"smu\.baselines: 'smu' must be a method configured"),
         (lambda c: c["smu"].update(seeds=[4]), r"smu\.seeds: \[4\] not in the top-level seeds"),
-        (lambda c: c["train"].update(augment={}), r"train\.augment: SMU compares two augmented views"),
+        (lambda c: c["train"].update(augment={}), r"methods\.smu\.augment: SMU compares two augmented views"),
         (lambda c: c["methods"]["ssd"].pop("selection"), r"methods\.ssd\.selection: required by method ssd"),
         (lambda c: c["methods"]["ssd"].update(dampening=0), r"methods\.ssd\.dampening: 0 is less than or equal"),
     ],

@@ -46,3 +46,5 @@ def test_display_cells_and_formats():
     md = to_markdown(shown, "T", "Scale: x")
     assert md.startswith("# T\n\nScale: x") and "| finetune" in md
     assert r"$\pm$" in to_latex(shown, "cap")
+    tex = to_latex(shown, "Regime: 100.0% on D_r.\n\nThe regime: **not met**.")
+    assert r"\caption{Regime: 100.0\% on D\_r. The regime: not met.}" in tex, "% and _ escaped, Markdown dropped"

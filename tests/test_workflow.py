@@ -124,9 +124,8 @@ def test_every_job_has_a_log_and_a_benchmark(workdir):
     run = workdir / "results/runs/tiny"
     logs = list((run / "logs").rglob("*.log"))
     benchmarks = list((run / "benchmarks").rglob("*.tsv"))
-    n_jobs = (
-        1 + 4 + 2 + 4 * 7 + 4 + 2
-    )  # data, forget sets, originals, unlearn, evaluate (per scenario x seed), table, figure
+    # data, forget sets, originals, unlearn, evaluate (per scenario x seed), table, figure, regime, comparison
+    n_jobs = 1 + 4 + 2 + 4 * 7 + 4 + 2 + 2
     assert len(logs) == n_jobs and len(benchmarks) == n_jobs
     assert "finetune on subclass seed 1" in (run / "logs/unlearn/subclass_s1_finetune.log").read_text()
 
@@ -146,7 +145,8 @@ def test_changing_one_method_reruns_only_that_method(workdir):
     cfg = yaml.safe_load((workdir / "tiny.yaml").read_text())
     cfg["methods"]["finetune"]["lr"] = 0.03
     write_config(workdir, cfg)
-    assert planned_jobs(workdir) == {"unlearn": 4, "evaluate": 4, "baselines_table": 1, "baselines_figure": 1, "all": 1}
+    assert planned_jobs(workdir) == {"unlearn": 4, "evaluate": 4, "baselines_table": 1, "baselines_figure": 1,
+                                     "regime": 1, "paper_comparison": 1, "all": 1}  # fmt: skip
     models = workdir / "results/runs/tiny/models/subclass/s0"
     before = {m: (models / f"{m}.pt").stat().st_mtime_ns for m in ("finetune", "neggrad")}
     snakemake(workdir)
@@ -161,11 +161,12 @@ def test_editing_a_library_module_reruns_the_rules_using_it(workdir):
         time.sleep(0.01)
         path.write_text(path.read_text() + "\n# edited by the test\n")
 
+    downstream = {"baselines_table": 1, "baselines_figure": 1, "regime": 1, "paper_comparison": 1, "all": 1}
     touch_source("metrics.py")
-    assert planned_jobs(workdir) == {"evaluate": 4, "baselines_table": 1, "baselines_figure": 1, "all": 1}
+    assert planned_jobs(workdir) == {"evaluate": 4, **downstream}
     snakemake(workdir)
     touch_source("methods/neggrad.py")
-    assert planned_jobs(workdir) == {"unlearn": 4, "evaluate": 4, "baselines_table": 1, "baselines_figure": 1, "all": 1}
+    assert planned_jobs(workdir) == {"unlearn": 4, "evaluate": 4, **downstream}
 
 
 def test_report_contains_tables_and_figures(workdir):

@@ -51,6 +51,10 @@ def test_exact_table_figure_and_records(exact_run):
     assert "sisa" not in {r["method"] for r in full}  # not an exact scenario
     baselines = pd.read_csv(work / "results/tables/baselines.csv")
     assert "sisa" not in set(baselines["method"])
+    claims = pd.read_csv(work / "results/tables/survey_claims.csv").set_index("id")
+    assert claims.loc["survey.sisa_exact", "ours"] == "1 of 1 runs bit-identical"
+    assert claims.loc["survey.sisa_exact", "verdict"] == "held", "a level claim: every run identical"
+    assert claims.loc["survey.certified_fast", "verdict"] == "inconclusive", "one seed: no comparison"
 
 
 def test_certified_budget_change_reruns_only_what_reads_it(exact_run):
@@ -60,6 +64,6 @@ def test_certified_budget_change_reruns_only_what_reads_it(exact_run):
     write_config(work, cfg)
     try:
         assert planned_jobs(work) == {"exact_unlearn": 1, "evaluate": 1, "exact_report": 1, "baselines_table": 1,
-                                      "baselines_figure": 1, "all": 1}  # fmt: skip
+                                      "baselines_figure": 1, "regime": 1, "paper_comparison": 1, "all": 1}  # fmt: skip
     finally:
         write_config(work, TINY_EXACT)

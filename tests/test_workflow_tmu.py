@@ -73,7 +73,12 @@ def test_tmu_tables_have_the_papers_rows(workdir):
     for claim in ("TMU's Δ is below Bad Teacher's", "CF is the most discriminative single feature",
                   "TMU's labels beat Bad Teacher's at every forget-set size"):  # fmt: skip
         assert claim in claims
-    assert "checked claims supported" in claims and "Scale: dataset digits" in claims
+    assert "Scale: dataset digits" in claims and "Regime: original models" in claims
+    rows = pd.read_csv(tables / "tmu_claims.csv")
+    comparisons = rows[rows["verdict"] != "—"]
+    assert len(comparisons) == 13 and (comparisons["verdict"].isin(["inconclusive", "held", "not held"])).all()
+    # two seeds: every comparison is inconclusive, whatever the numbers
+    assert (rows.loc[rows["id"] == "tmu.delta_vs_bad_teacher", "verdict"] == "inconclusive").all()
 
 
 def test_tmu_fig3_covers_every_size(workdir):
@@ -105,4 +110,4 @@ def test_changing_the_classifier_reruns_only_what_depends_on_it(workdir):
     planned = planned_jobs(workdir, config="changed.yaml")
     # 3 partitions (2 classes + 1 extra sweep size) -> 3 TMU models -> 2 evaluations, tables, figure, claims
     assert planned == {"tmu_partition": 3, "unlearn": 3, "evaluate": 2, "tmu_tables": 1, "tmu_figure": 1,
-                       "tmu_claims": 1, "all": 1}  # fmt: skip
+                       "tmu_claims": 1, "regime": 1, "paper_comparison": 1, "all": 1}  # fmt: skip

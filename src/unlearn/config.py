@@ -236,10 +236,11 @@ def _check_smu(config: dict) -> None:
                 f"config error: smu.baselines: '{name}' must be a method configured under `methods` "
                 "(not retrain or smu)"
             )
-    aug = config["train"].get("augment") or {}
+    aug = config["methods"]["smu"].get("augment") or config["train"].get("augment") or {}
     if not (aug.get("crop_pad") or aug.get("flip")):
         raise ConfigError(
-            "config error: train.augment: SMU compares two augmented views of each image; set crop_pad or flip"
+            "config error: methods.smu.augment: SMU compares two augmented views of each image; set crop_pad or "
+            "flip there (or in train.augment)"
         )
     _experiment_seeds(config, "smu")
 

@@ -79,8 +79,10 @@ def display_table(agg: pd.DataFrame) -> pd.DataFrame:
 
 
 def model_text(model: dict) -> str:
-    """'resnet18 (width 0.125)' from a config's model section."""
-    return model["name"] + (f" (width {model['width']})" if "width" in model else "")
+    """'resnet18 (width 0.125, stem stride 2)' from a config's model section."""
+    parts = [f"width {model['width']}"] if "width" in model else []
+    parts += [f"stem stride {model['stem_stride']}"] if model.get("stem_stride", 1) != 1 else []
+    return model["name"] + (f" ({', '.join(parts)})" if parts else "")
 
 
 def scale_note(scale: dict) -> str:
@@ -95,5 +97,7 @@ def to_markdown(display: pd.DataFrame, title: str, note: str) -> str:
 
 
 def to_latex(display: pd.DataFrame, caption: str) -> str:
+    """A LaTeX table; the caption's Markdown (bold, line breaks) dropped, its % and _ escaped."""
+    caption = " ".join(caption.replace("**", "").replace("%", r"\%").replace("_", r"\_").split())
     body = display.to_latex(index=False, escape=True, caption=caption)
     return body.replace("±", r"$\pm$").replace("Δ", r"$\Delta$")

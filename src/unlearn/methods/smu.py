@@ -3,7 +3,7 @@
 Follows the authors' code as SPEC.md records it:
 - predictor h on the logits: Linear(K, `predictor_dim`, no bias) - BatchNorm - ReLU - Linear(`predictor_dim`, K,
   no bias), new (seeded) for each run and trained with the model;
-- two augmented views x1, x2 of each batch (the training recipe's crop / flip), logits z1, z2;
+- two augmented views x1, x2 of each batch (`augment`, default the training recipe's crop / flip), logits z1, z2;
   L_sim = 1/2 [S(h(z1), sg z2) + S(h(z2), sg z1)], S = mean cosine similarity, sg = stop-gradient;
 - knowledge vaporization on each forget batch: minimise +L_sim + `ce_weight` * CE(z, y~), where y~ are adaptively
   permuted labels: y keeps its label with probability 1 - r_y (r_y = the share of class y's training samples
@@ -101,7 +101,8 @@ def concentration_subset(retain_idx: torch.Tensor, size: int, seed: int) -> torc
 def unlearn(model, data: UnlearnData, hp: dict, *, seed: int):
     k, bs = data.num_classes, int(hp["batch_size"])
     lam = float(hp.get("ce_weight", 1.0))
-    pad, flip = int(data.augment.get("crop_pad", 0)), bool(data.augment.get("flip", False))
+    views = hp.get("augment") or data.augment  # SMU's own views, else the recipe's augmentation
+    pad, flip = int(views.get("crop_pad", 0)), bool(views.get("flip", False))
     torch.manual_seed(int(seed))
     net = Siamese(model, predictor(k, int(hp.get("predictor_dim", 64)))).to(data.device)
     rates = forget_rates(data.y, data.forget_idx, k)

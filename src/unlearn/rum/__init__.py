@@ -35,17 +35,28 @@ def scenario_name(factor: str, level: str) -> str:
     return f"rum_{factor}_{level}"
 
 
+def difficulty_levels(rum: dict) -> list[str]:
+    """The levels the difficulty analysis runs on, in LEVELS order (default: all three)."""
+    chosen = rum.get("difficulty_levels") or LEVELS
+    return [lv for lv in LEVELS if lv in chosen]
+
+
 def difficulty_scenarios(rum: dict | None) -> list[str]:
     if not rum:
         return []
-    return [scenario_name(f, lv) for f in FACTORS for lv in LEVELS]
+    return [scenario_name(f, lv) for f in FACTORS for lv in difficulty_levels(rum)]
 
 
 def scenarios(rum: dict | None) -> dict[str, dict]:
-    """Every RUM scenario name -> its spec (kind `rum`: the forget set is made by a RUM rule, not `forget_set`)."""
+    """Every RUM scenario with models to evaluate -> its spec (kind `rum`: the forget set is made by a RUM rule, not
+    `forget_set`): the difficulty sets of the configured levels and the RUM table's rum_mix."""
     if not rum:
         return {}
-    out = {scenario_name(f, lv): {"kind": "rum", "factor": f, "level": lv} for f in FACTORS for lv in LEVELS}
+    out = {
+        scenario_name(f, lv): {"kind": "rum", "factor": f, "level": lv}
+        for f in FACTORS
+        for lv in difficulty_levels(rum)
+    }
     out[MIX] = {"kind": "rum", "factor": "mem", "level": "mix"}
     return out
 

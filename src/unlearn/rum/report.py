@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from .. import claims as C
 from ..metrics import t_interval
 from ..tables import model_text
 from . import LEVELS, MIX, VARIANT_NAMES, parse_method, scenario_name
@@ -245,64 +246,103 @@ def scale_text(scale: dict) -> str:
     )
 
 
-def _verdict(ok: int, total: int) -> str:
-    if total == 0:
-        return "not tested (no numbers)"
-    return "supported" if ok == total else ("not supported" if ok == 0 else f"partly supported ({ok} of {total})")
+PAPER = "RUM (002)"
+WHY = (
+    "a small model trained on ~5,000 images memorizes differently from a ResNet-18 on 50,000 (its memorization "
+    "scores come from K subset models instead of thousands); forget sets of n instead of 1,000; the methods' "
+    "epochs scaled with the training recipe; and the paper's numbers have no stated seeds or intervals."
+)
 
 
-def claims(table: pd.DataFrame, es: pd.DataFrame, esmem: pd.DataFrame, difficulty: pd.DataFrame, scale: dict) -> str:
-    tow = dict(zip(table["method"], table["tow_mean"], strict=True))
-    lines = [
-        "# RUM (paper 002): the paper's claims against our numbers",
-        "",
-        f"Scale: {scale_text(scale)}. Paper: ResNet-18 on CIFAR-10 / CIFAR-100, forget sets of 1,000 "
-        "(RUM table: 3,000). A claim is tested on the mean over seeds; with one seed there is no interval, so a "
-        "difference may be noise.",
-        "",
-    ]
+def es_per_seed(es_records: list[dict], es_by_memorization: list[dict], seeds: list[int]) -> pd.DataFrame:
+    """Long frame (seed, factor, level, es): the ES of each ES set and of each memorization set, per seed."""
+    rows = [{"seed": int(r["seed"]), "factor": "es", "level": lv, "es": float(r["es"][lv])}
+            for r in es_records for lv in LEVELS]  # fmt: skip
+    rows += [{"seed": int(seed), "factor": "mem", "level": lv, "es": float(by[lv])}
+             for seed, by in zip(seeds, es_by_memorization, strict=True) for lv in LEVELS]  # fmt: skip
+    return pd.DataFrame(rows, columns=["seed", "factor", "level", "es"])
 
-    def add(title, ok, total, detail):
-        lines.extend([f"## {title}", "", f"**{_verdict(ok, total)}** — {detail}", ""])
 
-    e = es.set_index("level")["es_mean"]
-    add("The ES partitions are ordered (low < medium < high ES)", int(e["low"] < e["medium"] < e["high"]), 1,
-        "ES " + ", ".join(f"{lv} {e[lv]:.2f}" for lv in LEVELS) + " (by construction in the paper: "
-        + ", ".join(f"{lv} {v:.2f}" for lv, v in zip(LEVELS, es["paper_es"], strict=True)) + ").")  # fmt: skip
+def _by_seed(records: pd.DataFrame, scenario: str, method: str, metric: str = "tow") -> pd.Series:
+    part = records[(records["scenario"] == scenario) & (records["method"] == method)]
+    return part.groupby("seed")[metric].mean()
+
+
+def _diff(a: pd.Series, b: pd.Series) -> pd.Series:
+    both = a.index.intersection(b.index)
+    return a[both] - b[both]
+
+
+def _mean(series: pd.Series, decimals: int = 3) -> str:
+    return pm(float(series.mean()) if len(series) else float("nan"), None, decimals)
+
+
+def claims(records: pd.DataFrame, es: pd.DataFrame, rum: dict, paper: dict) -> list[C.Claim]:
+    """The paper's claims judged on per-seed numbers. records: metric records of rum_mix and the difficulty sets;
+    es: `es_per_seed`; paper: {"table", "es_values", "es_by_memorization"} frames of paper_values."""
+    out: list[C.Claim] = []
+
+    def add(cid, claim, paper_text, ours_text, judgement):
+        out.append(C.Claim(PAPER, f"rum.{cid}", claim, paper_text, ours_text, judgement))
+
+    def es_of(factor, level):
+        return es[(es["factor"] == factor) & (es["level"] == level)].set_index("seed")["es"]
+
+    p_es = dict(zip(paper["es_values"]["scenario"], paper["es_values"]["value"], strict=True))
+    p_esm = dict(zip(paper["es_by_memorization"]["scenario"], paper["es_by_memorization"]["value"], strict=True))
+    e = {lv: es_of("es", lv) for lv in LEVELS}
+    add("es_ordered", "The ES partitions are ordered: low < medium < high ES (by construction in the paper)",
+        ", ".join(f"{lv} {p_es[scenario_name('es', lv)]:.0f}" for lv in LEVELS),
+        ", ".join(f"{lv} {_mean(e[lv], 1)}" for lv in LEVELS),
+        C.combine([C.compare(_diff(e["medium"], e["low"]), "medium − low ES"),
+                   C.compare(_diff(e["high"], e["medium"]), "high − medium ES")], "both steps"))  # fmt: skip
     for factor, title in (("es", "entanglement (ES)"), ("mem", "memorization")):
-        part = difficulty[difficulty["factor"] == factor]
-        per, ok = [], 0
-        for method in dict.fromkeys(part["method"]):
-            if method == "retrain":
+        for method in rum["difficulty"]:
+            low, high = (_by_seed(records, scenario_name(factor, lv), method) for lv in ("low", "high"))
+            if not len(low) or not len(high):
                 continue
-            t = part[part["method"] == method].set_index("level")["tow_mean"]
-            good = bool(t["low"] > t["high"])
-            ok += good
-            per.append(f"{name_of(method)} {t['low']:.3f} → {t['medium']:.3f} → {t['high']:.3f}")
-        add(f"Unlearning is harder with higher {title}", ok, len(per),
-            "ToW low → medium → high (per method: ToW(low) > ToW(high)): " + "; ".join(per) + ".")  # fmt: skip
-    m = esmem.set_index("level")["es_mean"]
-    distinct = not (m["low"] < m["medium"] < m["high"])
-    add("ES and memorization are distinct (the memorization sets' ES is not ordered with memorization)",
-        int(distinct), 1, "ES of the low / medium / high memorization sets: "
-        + ", ".join(f"{m[lv]:.2f}" for lv in LEVELS) + " (paper: "
-        + ", ".join(f"{v:.2f}" for v in esmem["paper_es"]) + ").")  # fmt: skip
-    bases = [b for b in dict.fromkeys(parse_method(x)[0] for x in table["method"]) if b not in ("retrain", "rum")]
-    per, ok = [], 0
-    for b in bases:
-        v, s, f = tow.get(b), tow.get(f"{b}-shuffle"), tow.get(f"{b}-rumf")
-        good = f > v and f > s
-        ok += good
-        per.append(f"{name_of(b)}: RUM_F {f:.3f} vs vanilla {v:.3f}, shuffle {s:.3f}")
-    add("RUM_F beats vanilla and shuffle for each method", ok, len(per), "; ".join(per) + ".")
-    others = {k: v for k, v in tow.items() if k not in ("retrain", "rum")}
-    best = max(others, key=others.get) if others else None
-    if "rum" in tow and best is not None:
-        add("RUM is best overall", int(tow["rum"] >= others[best]), 1,
-            f"RUM ToW {tow['rum']:.3f}; best other: {best} {others[best]:.3f}.")  # fmt: skip
-    lines.append(
-        "Why numbers may differ from the paper: a small model trained for a few epochs on a small dataset "
-        "memorizes little (few samples with a memorization score near 1), the memorization scores come from K "
-        "models instead of thousands, and one or two seeds give no usable interval."
+            add(f"harder_{factor}.{method}", f"Unlearning is harder with higher {title}: {name_of(method)}'s ToW is "
+                "lower on the high set than on the low set", "harder on the high set (figure; no numbers in text)",
+                f"ToW low {_mean(low)} vs high {_mean(high)}",
+                C.compare(_diff(low, high), "ToW(low) − ToW(high)"))  # fmt: skip
+    m = {lv: es_of("mem", lv) for lv in LEVELS}
+    add("distinct", "ES and memorization are distinct: the high-memorization set is less entangled than the low one",
+        ", ".join(f"{lv} {p_esm[scenario_name('mem', lv)]:.0f}" for lv in LEVELS),
+        ", ".join(f"{lv} {_mean(m[lv], 1)}" for lv in LEVELS),
+        C.compare(_diff(m["low"], m["high"]), "ES(low mem) − ES(high mem)"))  # fmt: skip
+
+    ptab = paper["table"]
+
+    def paper_tow(method):
+        hit = ptab[(ptab["dataset"] == "cifar10") & (ptab["method"] == method) & (ptab["metric"] == "tow")]
+        return float(hit["value"].iloc[0]) if len(hit) else float("nan")
+
+    tow = {mm: _by_seed(records, MIX, mm) for mm in dict.fromkeys(records.loc[records["scenario"] == MIX, "method"])}
+    for base in rum["methods"]:
+        v, s, f = tow.get(base), tow.get(f"{base}-shuffle"), tow.get(f"{base}-rumf")
+        if v is None or s is None or f is None:
+            continue
+        for other, series, label in (("vanilla", v, base), ("shuffle", s, f"{base}-shuffle")):
+            add(f"rumf_vs_{other}.{base}", f"RUM_F beats {other} for {name_of(base)} (ToW)",
+                f"{pm(paper_tow(f'{base}-rumf'))} vs {pm(paper_tow(label))} (CIFAR-10)",
+                f"{_mean(f)} vs {_mean(series)}", C.compare(_diff(f, series), f"ToW RUM_F − {other}"))  # fmt: skip
+    if "rum" in tow:
+        others = [mm for mm in tow if mm not in ("retrain", "rum")]
+        best = max(others, key=lambda mm: float(tow[mm].mean())) if others else None
+        add("rum_best", "RUM is best overall: its ToW is above every other row of the RUM table",
+            f"RUM {pm(paper_tow('rum'))} vs best other 0.937 (Fine-tune RUM_F, CIFAR-10)",
+            f"RUM {_mean(tow['rum'])} vs best other {best} {_mean(tow[best]) if best else '–'}",
+            C.combine([C.compare(_diff(tow["rum"], tow[mm])) for mm in others], "RUM vs each row"))  # fmt: skip
+    # headline numbers: the RUM table's ToW per row
+    for mm, series in tow.items():
+        add(f"tow.{mm}", f"ToW on the RUM table's forget set, {mm}", pm(paper_tow(mm)), _mean(series),
+            C.number(series))  # fmt: skip
+    return out
+
+
+def claims_markdown(claim_rows: list[C.Claim], scale: dict, regime: str) -> str:
+    pre = (
+        f"Scale: {scale_text(scale)}. Paper: ResNet-18 on CIFAR-10 / CIFAR-100, forget sets of 1,000 (RUM table: "
+        f"3,000).\n\n{regime}"
     )
-    return "\n".join(lines) + "\n"
+    return C.markdown(C.frame(claim_rows), "RUM (paper 002): the paper's claims against our numbers", pre, WHY)

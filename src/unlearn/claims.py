@@ -1,0 +1,247 @@
+"""Verdicts on the papers' claims, shared by every paper's claims file and by `paper_comparison.md`.
+
+A claim is judged on per-seed numbers, never on a mean alone:
+
+- a *comparison* ("A's ToW is above B's", "unlearning the low set is easier than the high set") on the paired
+  per-seed differences d_s, oriented so that d > 0 is the paper's direction. With n >= MIN_SEEDS seeds, the
+  95% Student-t interval [lo, hi] of their mean decides: **held** if lo > 0, **not held** if hi < 0,
+  **inconclusive** otherwise; with fewer seeds a comparison is always inconclusive.
+- a *level* ("the gold model's accuracy on a forgotten class is 0", "MIA-entropy is at most 0.05") on the
+  per-seed margins m_s = how far each seed's value is on the paper's side of the threshold (>= 0 = on it).
+  With n >= MIN_SEEDS the same interval rule applies (held if lo >= 0, not held if hi < 0); with fewer
+  seeds the verdict is the sign of the mean margin, and the row says so.
+
+Every claim becomes one `Claim` row (paper, claim, the paper's value, ours, verdict, seeds, the interval), so
+that each paper's claims file and the one-page comparison are rendered from the same rows.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .metrics import t_interval
+
+MIN_SEEDS = 3
+HELD, NOT_HELD, INCONCLUSIVE, NOT_TESTED = "held", "not held", "inconclusive", "not tested"
+NUMBER = "—"  # a headline number shown beside the paper's, not a claim: not judged (the scale differs)
+VERDICTS = (HELD, NOT_HELD, INCONCLUSIVE, NOT_TESTED)
+COLUMNS = [
+    "paper",
+    "id",
+    "claim",
+    "paper_value",
+    "ours",
+    "verdict",
+    "n_seeds",
+    "mean",
+    "ci_low",
+    "ci_high",
+    "kind",
+    "threshold",
+    "basis",
+]
+# kinds: compare (paired differences vs 0), at_most / at_least (values vs `threshold`), all (parts that must all
+# hold), every (every model, not the mean: lo is the minimum), number (a headline number, not judged)
+
+
+@dataclass
+class Judgement:
+    verdict: str
+    n: int
+    mean: float
+    lo: float
+    hi: float
+    basis: str  # how the verdict was reached, in words
+    kind: str = "compare"
+    threshold: float = float("nan")
+
+
+@dataclass
+class Claim:
+    paper: str  # "TMU (001)"
+    id: str  # short stable key, e.g. "tmu.delta_vs_bad_teacher"
+    claim: str
+    paper_value: str
+    ours: str
+    judgement: Judgement = field(default_factory=lambda: not_tested("not run"))
+
+    def row(self) -> dict:
+        j = asdict(self.judgement)
+        return {
+            "paper": self.paper,
+            "id": self.id,
+            "claim": self.claim,
+            "paper_value": self.paper_value,
+            "ours": self.ours,
+            "verdict": j["verdict"],
+            "n_seeds": j["n"],
+            "mean": j["mean"],
+            "ci_low": j["lo"],
+            "ci_high": j["hi"],
+            "kind": j["kind"],
+            "threshold": j["threshold"],
+            "basis": j["basis"],
+        }
+
+
+def _clean(values) -> np.ndarray:
+    v = np.asarray([float(x) for x in values], dtype=float)
+    return v[~np.isnan(v)]
+
+
+def _interval(v: np.ndarray) -> tuple[float, float, float]:
+    mean, half = t_interval(v.tolist())
+    return mean, mean - half, mean + half
+
+
+def not_tested(why: str) -> Judgement:
+    nan = float("nan")
+    return Judgement(NOT_TESTED, 0, nan, nan, nan, why, kind="none")
+
+
+def compare(diffs, what: str = "difference") -> Judgement:
+    """Paired per-seed differences, d > 0 = the paper's direction."""
+    d = _clean(diffs)
+    if len(d) == 0:
+        return not_tested("no numbers")
+    if len(d) < MIN_SEEDS:
+        mean = float(d.mean())
+        return Judgement(INCONCLUSIVE, len(d), mean, float("nan"), float("nan"),
+                         f"{len(d)} seed(s): a comparison needs at least {MIN_SEEDS}")  # fmt: skip
+    mean, lo, hi = _interval(d)
+    if lo > 0:
+        verdict = HELD
+    elif hi < 0:
+        verdict = NOT_HELD
+    else:
+        verdict = INCONCLUSIVE
+    return Judgement(
+        verdict, len(d), mean, lo, hi, f"{what} {mean:+.3g}, 95% CI [{lo:+.3g}, {hi:+.3g}], {len(d)} seeds"
+    )
+
+
+def level(values, threshold: float, *, at_most: bool, what: str = "value") -> Judgement:
+    """Per-seed values against a threshold the paper's claim implies (at_most: value <= threshold)."""
+    v = _clean(values)
+    if len(v) == 0:
+        return not_tested("no numbers")
+    margins = (threshold - v) if at_most else (v - threshold)
+    side, kind = ("≤", "at_most") if at_most else ("≥", "at_least")
+    if len(v) < MIN_SEEDS:
+        mean = float(v.mean())
+        ok = float(margins.mean()) >= 0
+        return Judgement(HELD if ok else NOT_HELD, len(v), mean, float("nan"), float("nan"),
+                         f"{what} {mean:.3g} (mean of {len(v)} seed(s), no interval) vs {side} {threshold:g}",
+                         kind=kind, threshold=float(threshold))  # fmt: skip
+    mean, lo, hi = _interval(v)
+    m_mean, m_lo, m_hi = _interval(margins)
+    if m_lo >= 0 or (m_hi - m_lo == 0 and m_mean >= 0):
+        verdict = HELD
+    elif m_hi < 0:
+        verdict = NOT_HELD
+    else:
+        verdict = INCONCLUSIVE
+    return Judgement(verdict, len(v), mean, lo, hi,
+                     f"{what} {mean:.3g}, 95% CI [{lo:.3g}, {hi:.3g}], {len(v)} seeds, vs {side} {threshold:g}",
+                     kind=kind, threshold=float(threshold))  # fmt: skip
+
+
+def number(values) -> Judgement:
+    """A headline number: its per-seed values summarised, no verdict."""
+    v = _clean(values)
+    nan = float("nan")
+    if len(v) == 0:
+        return Judgement(NUMBER, 0, nan, nan, nan, "no numbers", kind="number")
+    if len(v) < 2:
+        return Judgement(NUMBER, len(v), float(v.mean()), nan, nan, "a number, not judged", kind="number")
+    mean, lo, hi = _interval(v)
+    return Judgement(NUMBER, len(v), mean, lo, hi, f"a number, not judged; 95% CI [{lo:.3g}, {hi:.3g}]", kind="number")
+
+
+def combine(judgements: list[Judgement], what: str) -> Judgement:
+    """A claim made of parts that must all hold: held if every part is held, not held if any is not held."""
+    parts = [j for j in judgements if j.verdict != NOT_TESTED]
+    if not parts:
+        return not_tested("no parts tested")
+    verdicts = [j.verdict for j in parts]
+    if all(v == HELD for v in verdicts):
+        verdict = HELD
+    elif NOT_HELD in verdicts:
+        verdict = NOT_HELD
+    else:
+        verdict = INCONCLUSIVE
+    counts = ", ".join(f"{verdicts.count(v)} {v}" for v in (HELD, NOT_HELD, INCONCLUSIVE) if v in verdicts)
+    nan = float("nan")
+    return Judgement(verdict, min(j.n for j in parts), nan, nan, nan, f"{what}: {counts}", kind="all")
+
+
+def recomputed_verdict(row) -> str | None:
+    """The verdict a claims row's own numbers imply (kind, n_seeds, ci_low, ci_high, threshold), for checks; None
+    for kinds whose verdict comes from parts not in the row (all) or that carry none (number, none)."""
+    kind, n, lo, hi, thr = row["kind"], int(row["n_seeds"]), row["ci_low"], row["ci_high"], row["threshold"]
+    if kind == "compare":
+        if n < MIN_SEEDS:
+            return INCONCLUSIVE
+        return HELD if lo > 0 else (NOT_HELD if hi < 0 else INCONCLUSIVE)
+    if kind in ("at_most", "at_least"):
+        if n < MIN_SEEDS:
+            return None  # judged on the mean: mean vs threshold
+        m_lo, m_hi = (thr - hi, thr - lo) if kind == "at_most" else (lo - thr, hi - thr)
+        if m_lo >= 0:
+            return HELD
+        return NOT_HELD if m_hi < 0 else INCONCLUSIVE
+    if kind == "every":
+        return HELD if lo >= thr else NOT_HELD
+    return None
+
+
+# ---- rendering ------------------------------------------------------------------------------------------------
+def frame(claims: list[Claim]) -> pd.DataFrame:
+    return pd.DataFrame([c.row() for c in claims], columns=COLUMNS)
+
+
+def counts(df: pd.DataFrame) -> str:
+    """'3 held, 1 not held, 5 inconclusive of 9 tested (2 not tested)'."""
+    n = {v: int((df["verdict"] == v).sum()) for v in VERDICTS}
+    tested = n[HELD] + n[NOT_HELD] + n[INCONCLUSIVE]
+    text = f"{n[HELD]} held, {n[NOT_HELD]} not held, {n[INCONCLUSIVE]} inconclusive of {tested} tested"
+    return text + (f" ({n[NOT_TESTED]} not tested)" if n[NOT_TESTED] else "")
+
+
+def _verdict_cell(v: str) -> str:
+    return f"**{v}**" if v in (HELD, NOT_HELD) else v
+
+
+def markdown(df: pd.DataFrame, title: str, preamble: str, why: str) -> str:
+    """A paper's claims file: title, scale/regime preamble, the verdict counts, the claims table, the headline
+    numbers beside the paper's, and why we may differ."""
+    numbers = df[df["verdict"] == NUMBER]
+    df = df[df["verdict"] != NUMBER]
+    show = pd.DataFrame(
+        {
+            "Claim": df["claim"],
+            "Paper": df["paper_value"],
+            "Ours": df["ours"],
+            "Verdict": df["verdict"].map(_verdict_cell),
+            "Basis": df["basis"],
+        }
+    )
+    rule = (
+        f"A comparison is **held** when the 95% t-interval of its per-seed differences lies on the paper's side of "
+        f"0, **not held** when it lies on the other side, and inconclusive otherwise or with fewer than {MIN_SEEDS} "
+        "seeds; a level claim is judged the same way on the per-seed values against its threshold."
+    )
+    text = f"# {title}\n\n{preamble}\n\n{rule}\n\n**{counts(df)}.**\n\n{show.to_markdown(index=False)}\n\n"
+    if len(numbers):
+        nums = pd.DataFrame({"Number": numbers["claim"], "Paper": numbers["paper_value"], "Ours": numbers["ours"]})
+        head = "Headline numbers beside the paper's (not judged: the scale differs):"
+        text += f"{head}\n\n{nums.to_markdown(index=False)}\n\n"
+    return text + f"Why we may differ from the paper: {why}\n"
+
+
+def is_nan(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))

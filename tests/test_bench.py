@@ -1,0 +1,64 @@
+"""The benchmark scripts the docs' tables come from: the recipe-selection benchmark (quick mode) and the snapshot
+comparison."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+from conftest import REPO
+
+sys.path.insert(0, str(REPO / "bench"))
+
+import snapshot_diff
+
+
+def test_recipe_benchmark_quick_mode_prints_its_table(cifar_sample):
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "bench/recipe_regime.py"), "--quick"],
+        capture_output=True, text=True, timeout=600, cwd=REPO,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    lines = [line for line in proc.stdout.splitlines() if line.startswith("| ")]
+    assert lines[0].startswith("| candidate | width | stem stride | epochs | augmentation | train acc (%)")
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in lines[1:]]  # the |---| rule is not "| "
+    assert [r[0] for r in rows] == ["w0.125-noaug-1", "s2-w0.125-flip-1"]
+    assert [r[2] for r in rows] == ["1", "2"] and [r[4] for r in rows] == ["none", "flip"]
+    for r in rows:  # one epoch on 512 images cannot fit them
+        assert 0 <= float(r[5]) < 99 and r[-1] == "no"
+    assert "|D| = 512 training / 512 test images" in proc.stdout
+
+
+def test_recipe_benchmark_rejects_an_unknown_candidate():
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "bench/recipe_regime.py"), "--candidates", "nope"],
+        capture_output=True, text=True, timeout=120, cwd=REPO,
+    )  # fmt: skip
+    if "not found" in proc.stderr and "cifar" in proc.stderr.lower():
+        pytest.skip("CIFAR-10 sample not present")
+    assert proc.returncode == 2 and "--candidates: unknown nope" in proc.stderr
+
+
+def _snapshot(folder, tow, seconds, certified_ours):
+    folder.mkdir()
+    pd.DataFrame({"method": ["retrain", "finetune"], "tow_mean": [1.0, tow], "seconds_mean": [10.0, seconds]}).to_csv(
+        folder / "baselines.csv", index=False
+    )
+    pd.DataFrame(
+        {"id": ["survey.certified_fast", "tmu.delta"], "ours": [certified_ours, "3.0 vs 4.0"], "verdict": ["held"] * 2}
+    ).to_csv(folder / "survey_claims.csv", index=False)
+    return folder
+
+
+def test_snapshot_diff_ignores_wall_clock_and_catches_a_changed_number(tmp_path, capsys):
+    old = _snapshot(tmp_path / "old", 0.812, 2.5, "0.01 s")
+    same = _snapshot(tmp_path / "same", 0.812, 3.7, "0.02 s")  # only times differ
+    changed = _snapshot(tmp_path / "changed", 0.813, 2.5, "0.01 s")
+    assert snapshot_diff.main([str(old), str(same)]) == 0
+    out = capsys.readouterr().out
+    assert "| baselines.csv | 4 | 0 |" in out, "method and tow columns compared, seconds left out"
+    assert "| survey_claims.csv | 3 | 0 |" in out, "the timing claim's row left out"
+    assert snapshot_diff.main([str(old), str(changed)]) == 1
+    assert "baselines.csv row 1 tow_mean: 0.812 vs 0.813" in capsys.readouterr().err

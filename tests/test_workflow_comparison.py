@@ -1,0 +1,114 @@
+"""A real Snakemake run of a tiny config with all four papers and three seeds: `paper_comparison.md` lists every
+paper's claims, each with the verdict its own numbers imply; the regime table covers every original and gold
+model; each paper's target builds that paper alone."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from test_workflow import TINY, job_stats, planned_jobs, run_copy, snakemake
+
+from unlearn import claims as C
+
+pytestmark = pytest.mark.workflow
+
+ALL_PAPERS = {
+    **TINY,  # digits, smallcnn x0.25
+    "name": "tinyall",
+    "seeds": [0, 1, 2],
+    "dataset": {"name": "digits", "holdout_per_class": 10},
+    "train": {**TINY["train"], "epochs": 2},
+    "scenarios": {"full": {"kind": "full_class", "class": 1}, "rand": {"kind": "random", "n": 30}},
+    "methods": {
+        "retrain": {},
+        "finetune": {"epochs": 1, "lr": 0.02, "batch_size": 64},
+        "bad_teacher": {"epochs": 1, "lr": 0.001, "optimizer": "adam", "temperature": 1.0, "retain_fraction": 0.3},
+        "smu": {
+            "epochs": 1,
+            "lr": 0.0001,
+            "momentum": 0.9,
+            "weight_decay": 0.0001,
+            "batch_size": 64,
+            "ce_weight": 1.0,
+            "retain_subset": 100,
+            "predictor_dim": 16,
+            "augment": {"crop_pad": 1},
+        },
+    },
+    "baselines": ["retrain", "finetune"],
+    "tmu": {
+        "classes": [2],
+        "n": 10,
+        "baselines": ["finetune", "bad_teacher"],
+        "twin": {"epochs": 1, "lr": 0.01},
+        "features": {"af_eps": 0.03, "cf_epochs": 1},
+        "classifier": {"epochs": 20},
+        "unlearn": {"epochs": 1, "lr": 0.02, "batch_size": 64},
+        "sweep": {"class": 2, "sizes": [10, 20]},
+    },
+    "rum": {
+        "n": 12,
+        "methods": ["finetune"],
+        "select": {"low": "finetune", "medium": "finetune", "high": "finetune"},
+        "difficulty": ["finetune"],
+        "difficulty_levels": ["low", "high"],
+        "memorization": {"models": 4, "models_per_job": 4, "holdout": {"epochs": 1}},
+    },
+    "smu": {
+        "scenarios": {"fullclass": "full", "random": "rand"},
+        "baselines": ["finetune"],
+        "dispersion": {"pairs": 2, "samples": 50},
+    },
+    "exact": {"scenarios": ["rand"], "sisa": {"shards": 2, "slices": 2, "epochs_per_slice": 1}},
+}
+PAPERS = ["Regime (all papers)", "TMU (001)", "RUM (002)", "SMU (000)", "Survey (003)"]
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    return run_copy(tmp_path_factory, "workflow_all", ALL_PAPERS)
+
+
+def test_comparison_lists_every_papers_claims_with_verdicts_that_follow_the_numbers(workdir):
+    tables = workdir / "results/tables"
+    page = pd.read_csv(tables / "paper_comparison.csv", keep_default_na=False, na_values=[""])
+    assert list(dict.fromkeys(page["paper"])) == PAPERS
+    files = ["regime_claims", "tmu_claims", "rum_claims", "smu_claims", "survey_claims"]
+    ids = [i for f in files for i in pd.read_csv(tables / f"{f}.csv")["id"]]
+    assert page["id"].tolist() == ids, "every claim and number of every paper, in paper order"
+    checked = 0
+    for _, row in page.iterrows():
+        expected = C.recomputed_verdict(row)
+        if expected is not None:
+            assert row["verdict"] == expected, row["id"]
+            checked += 1
+    assert checked >= 20
+    assert (page.loc[page["kind"] == "compare", "n_seeds"] == 3).all(), "every comparison rests on 3 seeds"
+    md = (tables / "paper_comparison.md").read_text()
+    lines = [line for line in md.splitlines() if line.startswith("| ") and not line.startswith("| Paper |")]
+    assert len(lines) == len(page)
+    for line, (_, row) in zip(lines, page.iterrows(), strict=True):
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        assert cells[0] == row["paper"] and cells[4].strip("*") == row["verdict"]
+    assert "Regime: The original models fit D" in md and "Run `tinyall`" in md
+
+
+def test_regime_table_covers_every_original_and_gold_model(workdir):
+    table = pd.read_csv(workdir / "results/tables/regime.csv")
+    assert (table["model"] == "original").sum() == 3
+    # gold models: 2 scenarios + 1 TMU class + 4 RUM difficulty sets + rum_mix, 3 seeds each
+    assert (table["model"] == "gold").sum() == (2 + 1 + 4 + 1) * 3
+    md = (workdir / "results/tables/regime.md").read_text()
+    assert "Every original and gold model" in md and "memorization gap" in md
+    for name in ("tmu_table1", "rum_table", "smu_fullclass", "exact_methods", "tmu_claims", "survey_claims"):
+        assert "Regime: original models" in (workdir / f"results/tables/{name}.md").read_text(), name
+
+
+@pytest.mark.parametrize(
+    ("target", "present", "absent"),
+    [("tmu", "tmu_partition", "rum_memorization_models"), ("rum", "rum_memorization_models", "tmu_features")],
+)
+def test_a_paper_target_builds_that_paper_alone(workdir, target, present, absent):
+    jobs = job_stats(snakemake(workdir, "-n", "--forceall", target).stdout)
+    assert present in jobs and absent not in jobs and "paper_comparison" not in jobs
+    assert planned_jobs(workdir) == {}, "the run is complete"
