@@ -50,9 +50,12 @@ def main():
     parser.add_argument("--configfile", default="config.yaml")
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--target", action="append", default=[], help="build only this target (repeatable)")
+    parser.add_argument("--keep", type=Path, help="run in this new folder and keep it (default: a temporary one)")
     args = parser.parse_args()
+    if args.keep:
+        args.keep.mkdir(parents=True)  # must be new: the timing is from scratch
     with tempfile.TemporaryDirectory(dir=REPO.parent) as tmp:
-        work = Path(tmp)
+        work = args.keep.resolve() if args.keep else Path(tmp)
         for name in FILES:
             src = REPO / name
             (shutil.copytree if src.is_dir() else shutil.copy2)(src, work / name)
