@@ -155,7 +155,7 @@ rule tmu_claims:
             str(PAPER_DIR / "tmu_table4.csv"),
         ],
         code=lib("claims", "regime", "metrics")
-        + [str(LIB_DIR / "tmu" / f"{m}.py") for m in ("__init__", "report")],
+        + [str(LIB_DIR / "tmu" / f"{m}.py") for m in ("__init__", "report", "claims")],
     output:
         md=report(
             "results/tables/tmu_claims.md",

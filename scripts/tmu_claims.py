@@ -7,6 +7,7 @@ import pandas as pd
 from unlearn import claims as C
 from unlearn.io import save_text, setup_logging
 from unlearn.regime import from_files as regime_line
+from unlearn.tmu import claims as TC
 from unlearn.tmu import report as R
 
 log = setup_logging(snakemake.log[0], "tmu_claims")
@@ -15,10 +16,10 @@ paper = {Path(p).stem: R.load_paper(p) for p in inp["paper"]}
 records = pd.read_csv(inp["records"])
 labels = pd.read_csv(inp["label_records"])
 fig3 = pd.read_csv(inp["fig3"]) if inp.get("fig3") else None
-rows = R.claims(records, labels, fig3, paper, params["table"])
+rows = TC.claims(records, labels, fig3, paper, params["table"])
 regime = regime_line(inp["originals"], params["scale"]["seeds"], inp["labels"], records)
 one_label = float(labels.loc[labels["source"] == "all_easy", "one_label_twin"].mean())
-text = R.claims_markdown(rows, params["scale"], regime, one_label)
+text = TC.claims_markdown(rows, params["scale"], regime, one_label)
 save_text(C.frame(rows).to_csv(index=False, float_format="%.6g"), snakemake.output["csv"])
 save_text(text, snakemake.output["md"])
 log.info("\n%s", text)

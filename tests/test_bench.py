@@ -22,12 +22,12 @@ def test_recipe_benchmark_quick_mode_prints_its_table(cifar_sample):
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-2000:]
     lines = [line for line in proc.stdout.splitlines() if line.startswith("| ")]
-    assert lines[0].startswith("| candidate | width | stem stride | epochs | augmentation | train acc (%)")
+    assert lines[0].startswith("| candidate | width | stem stride | batch | epochs | augmentation | train acc, lowest")
     rows = [[c.strip() for c in line.strip("|").split("|")] for line in lines[1:]]  # the |---| rule is not "| "
     assert [r[0] for r in rows] == ["w0.125-noaug-1", "s2-w0.125-flip-1"]
-    assert [r[2] for r in rows] == ["1", "2"] and [r[4] for r in rows] == ["none", "flip"]
-    for r in rows:  # one epoch on 512 images cannot fit them
-        assert 0 <= float(r[5]) < 99 and r[-1] == "no"
+    assert [r[2] for r in rows] == ["1", "2"] and [r[5] for r in rows] == ["none", "flip"]
+    for r in rows:  # one epoch on 512 images cannot fit them: lowest = mean train accuracy (one run)
+        assert 0 <= float(r[6]) < 99 and r[6] == r[7] and r[-1] == "no"
     assert "|D| = 512 training / 512 test images" in proc.stdout
 
 

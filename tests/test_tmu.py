@@ -11,6 +11,7 @@ import torch
 
 from unlearn import tmu as plan
 from unlearn.data import DatasetError, hold_out, load_digits
+from unlearn.tmu import claims as TC
 from unlearn.tmu import report as R
 from unlearn.tmu.classifier import fit_predict, label_accuracy, partition
 from unlearn.tmu.features import (
@@ -344,7 +345,7 @@ def _label_long(tmu_acc, bt_acc, seeds=(0, 1, 2)):
 def test_claims_follow_the_numbers(tmu_gap, tmu_acc, bt_acc, delta_verdict, fig_verdict):
     paper = {n: _paper(n) for n in ("tmu_table1", "tmu_table3", "tmu_table4")}
     labels = _label_long(tmu_acc, bt_acc)
-    rows = R.claims(_seeded_records(tmu_gap), labels[labels["n"] == 10], labels, paper, "tmu_table1")
+    rows = TC.claims(_seeded_records(tmu_gap), labels[labels["n"] == 10], labels, paper, "tmu_table1")
     verdict = {c.id: c.judgement.verdict for c in rows}
     # TMU's Δ 5 pts (or 30) vs Bad Teacher's 15 on every seed
     assert verdict["tmu.delta_vs_bad_teacher"] == delta_verdict
@@ -356,7 +357,7 @@ def test_claims_follow_the_numbers(tmu_gap, tmu_acc, bt_acc, delta_verdict, fig_
     assert verdict["tmu.avg_acc_forget.tmu"] == "—", "headline numbers are shown, not judged"
     ours = {c.id: c.ours for c in rows}
     assert ours["tmu.delta_vs_bad_teacher"] == f"{100 * tmu_gap:.1f} vs 15.0"
-    text = R.claims_markdown(rows, {"dataset": "digits", "model": {"name": "smallcnn"}, "epochs": 3,
+    text = TC.claims_markdown(rows, {"dataset": "digits", "model": {"name": "smallcnn"}, "epochs": 3,
                                     "seeds": [0, 1, 2], "n": 20, "classes": 2}, "Regime: x", 0.0)  # fmt: skip
     assert "Scale: dataset digits" in text and "Regime: x" in text and ": 0% of the (class, seed) runs" in text
 
@@ -364,7 +365,7 @@ def test_claims_follow_the_numbers(tmu_gap, tmu_acc, bt_acc, delta_verdict, fig_
 def test_claims_with_one_seed_are_inconclusive():
     paper = {n: _paper(n) for n in ("tmu_table1", "tmu_table3", "tmu_table4")}
     labels = _label_long((90, 80), (85, 70), seeds=(0,))
-    rows = R.claims(_records(), labels[labels["n"] == 10], labels, paper, "tmu_table1")
+    rows = TC.claims(_records(), labels[labels["n"] == 10], labels, paper, "tmu_table1")
     verdict = {c.id: c.judgement.verdict for c in rows}
     assert verdict["tmu.delta_vs_bad_teacher"] == "inconclusive", "a comparison needs 3 seeds"
     assert verdict["tmu.rl_zero"] == "held", "a level claim is judged on the mean, and says so"
