@@ -29,6 +29,7 @@ def test_compare_not_held_inconclusive_and_too_few_seeds():
     two = C.compare([5.0, 6.0])  # a clear difference, but a comparison needs 3 seeds
     assert two.verdict == C.INCONCLUSIVE and two.mean == pytest.approx(5.5) and "needs at least 3" in two.basis
     assert C.compare([float("nan")]).verdict == C.NOT_TESTED
+    assert C.compare([0.0, 0.0, 0.0]).verdict == C.NOT_HELD, "exactly no difference on every seed is not 'uncertain'"
 
 
 def test_level_against_a_threshold():
@@ -119,6 +120,7 @@ def test_comparison_page_lists_every_row_with_its_verdict():
 
 def test_every_row_carries_what_its_verdict_is_computed_from():
     judgements = [C.compare([1, 1.1, 0.9]), C.compare([-1, -1.1, -0.9]), C.compare([1, 2, 3]), C.compare([4, 5]),
+                  C.compare([0, 0, 0]),
                   C.level([0.0, 0.0, 0.0], 0.01, at_most=True), C.level([0.5, 0.6, 0.4], 0.05, at_most=True),
                   C.level([0.97, 0.98, 0.99], 0.95, at_most=False),
                   C.level([0.9, 0.99, 0.96], 0.95, at_most=False)]  # fmt: skip

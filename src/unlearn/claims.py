@@ -103,6 +103,16 @@ def not_tested(why: str) -> Judgement:
     return Judgement(NOT_TESTED, 0, nan, nan, nan, why, kind="none")
 
 
+def _compare_verdict(lo: float, hi: float) -> str:
+    """Held when the interval lies above 0; not held when it lies below 0, or when every seed shows exactly no
+    difference (a zero-width interval at 0: the paper's direction is absent, not uncertain)."""
+    if lo > 0:
+        return HELD
+    if hi < 0 or lo == hi == 0:
+        return NOT_HELD
+    return INCONCLUSIVE
+
+
 def compare(diffs, what: str = "difference") -> Judgement:
     """Paired per-seed differences, d > 0 = the paper's direction."""
     d = _clean(diffs)
@@ -113,12 +123,7 @@ def compare(diffs, what: str = "difference") -> Judgement:
         return Judgement(INCONCLUSIVE, len(d), mean, float("nan"), float("nan"),
                          f"{len(d)} seed(s): a comparison needs at least {MIN_SEEDS}")  # fmt: skip
     mean, lo, hi = _interval(d)
-    if lo > 0:
-        verdict = HELD
-    elif hi < 0:
-        verdict = NOT_HELD
-    else:
-        verdict = INCONCLUSIVE
+    verdict = _compare_verdict(lo, hi)
     return Judgement(
         verdict, len(d), mean, lo, hi, f"{what} {mean:+.3g}, 95% CI [{lo:+.3g}, {hi:+.3g}], {len(d)} seeds"
     )
@@ -184,9 +189,7 @@ def recomputed_verdict(row) -> str | None:
     for kinds whose verdict comes from parts not in the row (all) or that carry none (number, none)."""
     kind, n, lo, hi, thr = row["kind"], int(row["n_seeds"]), row["ci_low"], row["ci_high"], row["threshold"]
     if kind == "compare":
-        if n < MIN_SEEDS:
-            return INCONCLUSIVE
-        return HELD if lo > 0 else (NOT_HELD if hi < 0 else INCONCLUSIVE)
+        return INCONCLUSIVE if n < MIN_SEEDS else _compare_verdict(lo, hi)
     if kind in ("at_most", "at_least"):
         if n < MIN_SEEDS:
             return None  # judged on the mean: mean vs threshold
@@ -232,8 +235,9 @@ def markdown(df: pd.DataFrame, title: str, preamble: str, why: str) -> str:
     )
     rule = (
         f"A comparison is **held** when the 95% t-interval of its per-seed differences lies on the paper's side of "
-        f"0, **not held** when it lies on the other side, and inconclusive otherwise or with fewer than {MIN_SEEDS} "
-        "seeds; a level claim is judged the same way on the per-seed values against its threshold."
+        "0, **not held** when it lies on the other side (or every seed shows exactly no difference), and "
+        f"inconclusive otherwise or with fewer than {MIN_SEEDS} seeds; a level claim is judged the same way on the "
+        "per-seed values against its threshold."
     )
     text = f"# {title}\n\n{preamble}\n\n{rule}\n\n**{counts(df)}.**\n\n{show.to_markdown(index=False)}\n\n"
     if len(numbers):
