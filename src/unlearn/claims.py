@@ -4,8 +4,9 @@ A claim is judged on per-seed numbers, never on a mean alone:
 
 - a *comparison* ("A's ToW is above B's", "unlearning the low set is easier than the high set") on the paired
   per-seed differences d_s, oriented so that d > 0 is the paper's direction. With n >= MIN_SEEDS seeds, the
-  95% Student-t interval [lo, hi] of their mean decides: **held** if lo > 0, **not held** if hi < 0,
-  **inconclusive** otherwise; with fewer seeds a comparison is always inconclusive.
+  95% Student-t interval [lo, hi] of their mean decides: **held** if lo > 0, **not held** if hi < 0 (or if
+  every seed shows exactly no difference), **inconclusive** otherwise; with fewer seeds a comparison is always
+  inconclusive.
 - a *level* ("the gold model's accuracy on a forgotten class is 0", "MIA-entropy is at most 0.05") on the
   per-seed margins m_s = how far each seed's value is on the paper's side of the threshold (>= 0 = on it).
   With n >= MIN_SEEDS the same interval rule applies (held if lo >= 0, not held if hi < 0); with fewer
@@ -17,7 +18,6 @@ that each paper's claims file and the one-page comparison are rendered from the 
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -245,7 +245,3 @@ def markdown(df: pd.DataFrame, title: str, preamble: str, why: str) -> str:
         head = "Headline numbers beside the paper's (not judged: the scale differs):"
         text += f"{head}\n\n{nums.to_markdown(index=False)}\n\n"
     return text + f"Why we may differ from the paper: {why}\n"
-
-
-def is_nan(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v))
