@@ -112,3 +112,19 @@ def test_a_paper_target_builds_that_paper_alone(workdir, target, present, absent
     jobs = job_stats(snakemake(workdir, "-n", "--forceall", target).stdout)
     assert present in jobs and absent not in jobs and "paper_comparison" not in jobs
     assert planned_jobs(workdir) == {}, "the run is complete"
+
+
+def test_snapshot_copies_the_small_outputs_stamped(workdir):
+    snakemake(workdir, "snapshot")
+    folder = workdir / "docs/results/tinyall"
+    names = {p.name for p in folder.iterdir()}
+    assert {"paper_comparison.md", "paper_comparison.csv", "regime.md", "tmu_claims.md", "rum_claims.csv",
+            "smu_claims.md", "survey_claims.md", "baselines.png", "MANIFEST.md"} <= names  # fmt: skip
+    assert not any(n.endswith((".pdf", ".tex")) for n in names), "small files only"
+    manifest = (folder / "MANIFEST.md").read_text()
+    assert "name: tinyall" in manifest
+    assert "| `paper_comparison.md` | `results/tables/paper_comparison.md` |" in manifest
+    stamp = (folder / "tmu_claims.md").read_text().rsplit("---", 1)[1]
+    assert "Snapshot of run `tinyall` at code version" in stamp and "config sha256" in stamp
+    same = pd.read_csv(workdir / "results/tables/paper_comparison.csv")
+    assert pd.read_csv(folder / "paper_comparison.csv").equals(same), "CSV files are copied as they are"
