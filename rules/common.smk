@@ -1,4 +1,5 @@
 # Helpers shared by all rules -- config validation, paths, wildcard constraints, input functions.
+import os
 import sys
 from pathlib import Path
 
@@ -7,9 +8,12 @@ LIB_DIR = SRC_ROOT / "unlearn"
 PAPER_DIR = (
     Path(workflow.basedir) / "paper_values"
 )  # the papers' numbers (read-only data)
-# the library is installed (editable) in the project's venv for the jobs; this makes it importable
-# here even when snakemake comes from elsewhere
+# the library is importable here from this workflow's own src/, and so is it in every job: PYTHONPATH puts it
+# before the venv's editable install, which may point at another checkout (a copy of the workflow, a second clone)
 sys.path.insert(0, str(SRC_ROOT))
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (str(SRC_ROOT), os.environ.get("PYTHONPATH")) if p
+)
 
 from unlearn.config import ConfigError, validate_config
 from unlearn import methods as method_registry
@@ -382,17 +386,15 @@ EXACT_SCALE = (
 ALL_SEEDS = sorted(
     set(SEEDS) | set(TMU_SEEDS) | set(RUM_SEEDS) | set(SMU_SEEDS) | set(EXACT_SEEDS)
 )
-# scenarios whose original and gold models the regime checks read: the `scenarios` entries, TMU's main ones
-REGIME_SCENARIOS = {
-    **config["scenarios"],
-    **{s: TMU_SCENARIOS[s] for s in tmu_plan.main_scenarios(TMU)},
-}
+# scenarios whose original and gold models the regime checks read: the `scenarios` entries and TMU's (RUM's
+# gold models are read too, for the fit; their forget sets have no original model evaluated on them)
+REGIME_SCENARIOS = {**config["scenarios"], **TMU_SCENARIOS}
 
 
 def regime_inputs(wildcards):
     files = {
         "metrics": metric_files(SCENARIOS, SEEDS)
-        + tmu_metrics()
+        + metric_files(list(TMU_SCENARIOS), TMU_SEEDS)
         + metric_files(list(RUM_SCENARIOS), RUM_SEEDS),
         "originals": original_probs(ALL_SEEDS),
     }

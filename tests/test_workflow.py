@@ -135,6 +135,8 @@ def test_checkpoints_and_metrics_carry_provenance(workdir):
 
     ckpt = torch.load(workdir / "results/runs/tiny/models/fullclass/s0/neggrad.pt", weights_only=True)
     assert ckpt["seed"] == 0 and ckpt["config"]["hp"]["lr"] == 0.005 and "+src." in ckpt["code_version"]
+    # the job ran this copy's library (not a git checkout), not the one the venv's editable install points at
+    assert ckpt["code_version"].startswith("nogit+src."), ckpt["code_version"]
 
 
 def test_second_run_does_nothing(workdir):

@@ -96,8 +96,8 @@ def test_comparison_lists_every_papers_claims_with_verdicts_that_follow_the_numb
 def test_regime_table_covers_every_original_and_gold_model(workdir):
     table = pd.read_csv(workdir / "results/tables/regime.csv")
     assert (table["model"] == "original").sum() == 3
-    # gold models: 2 scenarios + 1 TMU class + 4 RUM difficulty sets + rum_mix, 3 seeds each
-    assert (table["model"] == "gold").sum() == (2 + 1 + 4 + 1) * 3
+    # gold models: 2 scenarios + TMU's class at 2 sizes (Table 1 and Fig. 3) + 4 RUM difficulty sets + rum_mix
+    assert (table["model"] == "gold").sum() == (2 + 2 + 4 + 1) * 3
     md = (workdir / "results/tables/regime.md").read_text()
     assert "Every original and gold model" in md and "memorization gap" in md
     for name in ("tmu_table1", "rum_table", "smu_fullclass", "exact_methods", "tmu_claims", "survey_claims"):
