@@ -1,6 +1,7 @@
 """Does a regenerated snapshot reproduce the committed one? Compares two snapshot folders' CSV files cell by cell.
 
     .venv/bin/python bench/snapshot_diff.py docs/results/cifar10-sample /path/to/regenerated/cifar10-sample
+    .venv/bin/python bench/snapshot_diff.py docs/results/cifar10-sample /other/run/results/tables --glob 'rum_*.csv'
 
 Wall-clock quantities differ from run to run and are left out: columns whose name says time (seconds, speed-up)
 and the claims rows that compare timings. Every other cell must match (numbers within 1e-9 relative). Prints a
@@ -56,9 +57,10 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("old", type=Path)
     parser.add_argument("new", type=Path)
+    parser.add_argument("--glob", default="*.csv", help="which files of OLD to compare (e.g. one paper's)")
     args = parser.parse_args(argv)
     rows, problems = [], []
-    for old in sorted(args.old.glob("*.csv")):
+    for old in sorted(args.old.glob(args.glob)):
         new = args.new / old.name
         if not new.exists():
             problems.append(f"{old.name}: missing from {args.new}")
