@@ -30,7 +30,10 @@ rule smu_tables:
 rule smu_dispersion:
     input:
         unpack(smu_dispersion_inputs),
-        code=lib("loader", "checkpoints", "plots")
+        metrics=metric_files(list(SMU_SETTINGS.values()), SMU_SEEDS),
+        labels=f"{RUN}/labels.npz",
+        originals=original_probs(SMU_SEEDS),
+        code=lib("loader", "checkpoints", "plots", "regime", "evaluation")
         + [
             str(LIB_DIR / "smu" / f"{m}.py")
             for m in ("__init__", "dispersion", "plots")
@@ -59,6 +62,7 @@ rule smu_dispersion:
         gpu=1,
     params:
         settings=SMU_SETTINGS,
+        seeds=SMU_SEEDS,
         dispersion=SMU["dispersion"] if SMU else {},
         augment=(
             config["methods"]["smu"].get("augment")

@@ -5,7 +5,9 @@ import numpy as np
 import pandas as pd
 
 from unlearn.checkpoints import load_bundle, load_model, set_threads
+from unlearn.evaluation import load_records
 from unlearn.io import load_json, save_text, setup_logging
+from unlearn.regime import from_files as regime_line
 from unlearn.smu.dispersion import sample, view_dispersion
 from unlearn.smu.plots import logit_dispersion
 from unlearn.smu.report import name_of
@@ -57,10 +59,12 @@ wide["model"] = wide["model"].map(name_of)
 wide = wide.rename(columns={"setting": "Setting", "model": "Model", "forget": "D_f", "retain": "D_r", "test": "D_test"})
 note = (
     f"Mean over samples (at most {opts['samples']} per set) and seeds {sorted(samples['seed'].unique().tolist())} of "
-    f"1 − cos(z₁, z₂), the cosine distance between the logits of two augmented views (crop/flip of the training "
-    f"recipe, {opts['pairs']} pairs per sample); the L2 distance is in the CSV. The paper's premise: unseen data "
+    f"1 − cos(z₁, z₂), the cosine distance between the logits of two augmented views (SMU's crop/flip, "
+    f"{opts['pairs']} pairs per sample); the L2 distance is in the CSV. The paper's premise: unseen data "
     "(Retrain on D_f) is more dispersed than learned data; SMU should move D_f from the original's value towards it."
 )
+records = pd.DataFrame(load_records(inp["metrics"]))
+note += "\n\n" + regime_line(inp["originals"], params["seeds"], inp["labels"], records)
 md = f"# SMU: logit dispersion across augmented views\n\n{note}\n\n{wide.to_markdown(index=False, floatfmt='.4g')}\n"
 save_text(md, snakemake.output["md"])
 logit_dispersion(samples, snakemake.output["png"], snakemake.output["pdf"])
