@@ -11,8 +11,10 @@ PAPER_DIR = (
 # the library is importable here from this workflow's own src/, and so is it in every job: PYTHONPATH puts it
 # before the venv's editable install, which may point at another checkout (a copy of the workflow, a second clone)
 sys.path.insert(0, str(SRC_ROOT))
-os.environ["PYTHONPATH"] = os.pathsep.join(
-    p for p in (str(SRC_ROOT), os.environ.get("PYTHONPATH")) if p
+os.environ.update(
+    PYTHONPATH=os.pathsep.join(
+        p for p in (str(SRC_ROOT), os.environ.get("PYTHONPATH")) if p
+    )
 )
 
 from unlearn.config import ConfigError, validate_config
