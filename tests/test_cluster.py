@@ -131,8 +131,16 @@ def test_config_change_resubmits_only_affected_jobs(slurm, work):
     cfg = {**CONFIG, "methods": {**CONFIG["methods"], "finetune": {"epochs": 1, "lr": 0.01, "batch_size": 64}}}
     write_config(work, cfg, CONFIG_FILE)
     expected = planned(slurm, work)
-    # the finetune model, its evaluation and the table/figure built from it; no training, no retrain
-    assert expected == {"unlearn": 1, "evaluate": 1, "baselines_table": 1, "baselines_figure": 1}
+    # the finetune model, its evaluation and what reads that evaluation file (the table and figure, the regime
+    # checks and the comparison page built on them); no training, no retrain
+    assert expected == {
+        "unlearn": 1,
+        "evaluate": 1,
+        "baselines_table": 1,
+        "baselines_figure": 1,
+        "regime": 1,
+        "paper_comparison": 1,
+    }
     snakemake(slurm, work)
     assert by_rule(sacct(slurm, after=last)) == expected
 
