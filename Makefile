@@ -6,21 +6,40 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CORES ?= all
+# CONFIG: one config file, or a config and overlays ("configs/x.yaml mine.yaml", merged in order like snakemake)
 CONFIG ?=
 PAPER ?=
+ARGS ?=
 # targets go before --configfile (snakemake reads every word after it as another config file)
 SMK := $(BIN)/snakemake --profile profiles/default --cores $(CORES)
 CFG := $(if $(CONFIG),--configfile $(CONFIG))
+CHECK := PYTHONPATH=src $(BIN)/python -m unlearn.config $(or $(CONFIG),config.yaml)
 
-.PHONY: reproduce test lint unit venv report dry-run bench snapshot clean
+.PHONY: reproduce check test lint unit venv figures report dry-run bench snapshot clean
 
-# make reproduce [CONFIG=configs/x.yaml] [PAPER=tmu|rum|smu|survey|baselines|comparison]
+# make reproduce [CONFIG=configs/x.yaml] [PAPER=tmu|rum|smu|survey|baselines|comparison|figures|report]
 reproduce: $(STAMP)
-	$(SMK) $(PAPER) $(CFG)
+	@$(CHECK)
+	$(SMK) $(PAPER) $(CFG) $(ARGS)
+
+# the config alone: unknown keys, ranges, YAML syntax (file and line), dataset folder; no job runs
+check: $(STAMP)
+	@$(CHECK)
+
+# every figure from the stored numbers (after a `plots:` change only the plotting rules rerun)
+figures: $(STAMP)
+	@$(CHECK)
+	$(SMK) figures $(CFG) $(ARGS)
+
+# results/<name>/report.html: Snakemake's report of the config's tables and figures (runs what is missing first)
+report: $(STAMP)
+	@$(CHECK)
+	$(SMK) report $(CFG) $(ARGS)
 
 # the run's tables, claims and figures copied to docs/results/<name>/ (runs whatever is missing first)
 snapshot: $(STAMP)
-	$(SMK) snapshot $(CFG)
+	@$(CHECK)
+	$(SMK) snapshot $(CFG) $(ARGS)
 
 test: lint unit
 
@@ -43,10 +62,7 @@ unit: $(STAMP)
 	$(BIN)/python -m pytest
 
 dry-run: $(STAMP)
-	$(SMK) --dry-run $(CFG)
-
-report: $(STAMP)
-	$(SMK) --report results/report.html $(CFG)
+	$(SMK) --dry-run $(PAPER) $(CFG) $(ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python bench/loader_throughput.py
@@ -55,4 +71,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/recipe_regime.py
 
 clean:
-	rm -rf results figures .snakemake
+	rm -rf results .snakemake

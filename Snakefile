@@ -1,6 +1,7 @@
 # Machine-unlearning reproduction workflow: a table of contents.
 # Usage: `make reproduce` (embedded default), or
-#        snakemake --profile profiles/default --configfile configs/cifar10-sample.yaml
+#        snakemake --profile profiles/default [TARGET] --configfile configs/cifar10-sample.yaml [OVERLAY.yaml]
+# Outputs of a config: results/<name>/{tables,figures,report.html,run}.
 from snakemake.utils import min_version
 
 min_version("9.0")
@@ -39,15 +40,11 @@ include: "rules/comparison.smk"
 rule all:
     default_target: True
     input:
-        baselines_outputs(),
-        tmu_outputs(),
-        rum_outputs(),
-        smu_outputs(),
-        exact_outputs(),
-        comparison_outputs(),
+        all_outputs(),
 
 
-# one paper (or part) at a time: `snakemake --configfile X tmu`
+# one paper (or part) at a time: `snakemake tmu --configfile X` (targets before --configfile, which takes every
+# word after it as another config file)
 rule baselines:
     input:
         baselines_outputs(),
@@ -76,3 +73,40 @@ rule survey:
 rule comparison:
     input:
         comparison_outputs(),
+
+
+# every figure, redrawn from the stored numbers: after a `plots:` change only the plotting rules rerun
+rule figures:
+    input:
+        figure_outputs(),
+
+
+# the HTML report of the whole config (Snakemake's report: tables, figures, provenance, run times)
+rule report:
+    input:
+        all_outputs(),
+    output:
+        REPORT,
+    log:
+        f"{RUN}/logs/report.log",
+    benchmark:
+        f"{RUN}/benchmarks/report.tsv"
+    conda:
+        "envs/unlearn.yaml"
+    params:
+        configfile=f"{RUN}/report_config.yaml",
+        snakefile=workflow.main_snakefile,
+    script:
+        "scripts/report.py"
+
+
+localrules:
+    all,
+    baselines,
+    tmu,
+    rum,
+    smu,
+    survey,
+    comparison,
+    figures,
+    report,

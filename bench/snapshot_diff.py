@@ -1,7 +1,8 @@
 """Does a regenerated snapshot reproduce the committed one? Compares two snapshot folders' CSV files cell by cell.
 
     .venv/bin/python bench/snapshot_diff.py docs/results/cifar10-sample /path/to/regenerated/cifar10-sample
-    .venv/bin/python bench/snapshot_diff.py docs/results/cifar10-sample /other/run/results/tables --glob 'rum_*.csv'
+    .venv/bin/python bench/snapshot_diff.py docs/results/cifar10-sample ../other/results/cifar10-sample/tables \
+        --glob 'rum_*.csv'
 
 Wall-clock quantities differ from run to run and are left out: columns whose name says time (seconds, speed-up)
 and the claims rows that compare timings. Every other cell must match (numbers within 1e-9 relative). Prints a

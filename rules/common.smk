@@ -32,7 +32,13 @@ try:
 except ConfigError as exc:
     sys.exit(str(exc))
 
-RUN = f"results/runs/{config['name']}"
+# everything a config writes lives under results/<name>/, so two configs never touch each other's outputs
+OUT = f"results/{config['name']}"
+RUN = f"{OUT}/run"  # models, forget sets, metric records, logs, benchmarks
+TABLES = (
+    f"{OUT}/tables"  # tables and claims (CSV + Markdown, LaTeX where the papers use it)
+)
+FIGURES = f"{OUT}/figures"  # PNG + PDF
 SEEDS = config["seeds"]
 SCENARIOS = list(config["scenarios"])
 METHODS = list(
@@ -187,8 +193,8 @@ def baselines_metrics():
 
 def baselines_outputs():
     return [
-        *expand("results/tables/baselines.{ext}", ext=["csv", "md", "tex"]),
-        *expand("figures/baselines.{ext}", ext=["png", "pdf"]),
+        *expand(f"{TABLES}/baselines.{{ext}}", ext=["csv", "md", "tex"]),
+        *expand(f"{FIGURES}/baselines.{{ext}}", ext=["png", "pdf"]),
     ]
 
 
@@ -226,12 +232,12 @@ def tmu_outputs():
     if not TMU:
         return []
     out = [
-        *expand(f"results/tables/{TMU_MAIN}.{{ext}}", ext=["csv", "md", "tex"]),
-        *expand("results/tables/tmu_table{n}.{ext}", n=[3, 4], ext=["csv", "md"]),
-        *expand("results/tables/tmu_claims.{ext}", ext=["md", "csv"]),
+        *expand(f"{TABLES}/{TMU_MAIN}.{{ext}}", ext=["csv", "md", "tex"]),
+        *expand(f"{TABLES}/tmu_table{{n}}.{{ext}}", n=[3, 4], ext=["csv", "md"]),
+        *expand(f"{TABLES}/tmu_claims.{{ext}}", ext=["md", "csv"]),
     ]
     if TMU.get("sweep"):
-        out += expand("figures/tmu_fig3.{ext}", ext=["png", "pdf"])
+        out += expand(f"{FIGURES}/tmu_fig3.{{ext}}", ext=["png", "pdf"])
     return out
 
 
@@ -275,18 +281,18 @@ def rum_outputs():
     if not RUM:
         return []
     return [
-        *expand("results/tables/rum_table.{ext}", ext=["csv", "md", "tex"]),
+        *expand(f"{TABLES}/rum_table.{{ext}}", ext=["csv", "md", "tex"]),
         *expand(
-            "results/tables/rum_{name}.{ext}",
+            f"{TABLES}/rum_{{name}}.{{ext}}",
             name=["es_values", "es_by_memorization", "difficulty", "memorization"],
             ext=["csv", "md"],
         ),
         *expand(
-            "figures/rum_{name}.{ext}",
+            f"{FIGURES}/rum_{{name}}.{{ext}}",
             name=["es_partitions", "difficulty", "memorization"],
             ext=["png", "pdf"],
         ),
-        *expand("results/tables/rum_claims.{ext}", ext=["md", "csv"]),
+        *expand(f"{TABLES}/rum_claims.{{ext}}", ext=["md", "csv"]),
     ]
 
 
@@ -315,13 +321,13 @@ def smu_outputs():
         return []
     return [
         *expand(
-            "results/tables/smu_{setting}.{ext}",
+            f"{TABLES}/smu_{{setting}}.{{ext}}",
             setting=list(SMU_SETTINGS),
             ext=["csv", "md", "tex"],
         ),
-        *expand("results/tables/smu_claims.{ext}", ext=["md", "csv"]),
-        *expand("results/tables/smu_logit_dispersion.{ext}", ext=["csv", "md"]),
-        *expand("figures/smu_logit_dispersion.{ext}", ext=["png", "pdf"]),
+        *expand(f"{TABLES}/smu_claims.{{ext}}", ext=["md", "csv"]),
+        *expand(f"{TABLES}/smu_logit_dispersion.{{ext}}", ext=["csv", "md"]),
+        *expand(f"{FIGURES}/smu_logit_dispersion.{{ext}}", ext=["png", "pdf"]),
     ]
 
 
@@ -336,12 +342,12 @@ SMU_SCALE = {
 
 def smu_table_outputs():
     out = {
-        "claims": "results/tables/smu_claims.md",
-        "claims_csv": "results/tables/smu_claims.csv",
+        "claims": f"{TABLES}/smu_claims.md",
+        "claims_csv": f"{TABLES}/smu_claims.csv",
     }
     for setting in SMU_SETTINGS:
         for ext in ("csv", "md", "tex"):
-            path = f"results/tables/smu_{setting}.{ext}"
+            path = f"{TABLES}/smu_{setting}.{ext}"
             if ext == "md":  # the Markdown tables go into the HTML report
                 path = report(
                     path, caption="../report/smu.rst", category="SMU (paper 000)"
@@ -354,9 +360,9 @@ def exact_outputs():
     if not EXACT:
         return []
     return [
-        *expand("results/tables/exact_methods.{ext}", ext=["csv", "md"]),
-        *expand("results/tables/survey_claims.{ext}", ext=["csv", "md"]),
-        *expand("figures/cost_vs_quality.{ext}", ext=["png", "pdf"]),
+        *expand(f"{TABLES}/exact_methods.{{ext}}", ext=["csv", "md"]),
+        *expand(f"{TABLES}/survey_claims.{{ext}}", ext=["csv", "md"]),
+        *expand(f"{FIGURES}/cost_vs_quality.{{ext}}", ext=["png", "pdf"]),
     ]
 
 
@@ -408,7 +414,7 @@ def regime_inputs(wildcards):
 def comparison_claims():
     """The claims files the comparison page gathers: the regime's and every configured paper's."""
     papers = {"regime": True, "tmu": TMU, "rum": RUM, "smu": SMU, "survey": EXACT}
-    return [f"results/tables/{name}_claims.csv" for name, on in papers.items() if on]
+    return [f"{TABLES}/{name}_claims.csv" for name, on in papers.items() if on]
 
 
 def _scale(seeds, extra=""):
@@ -449,9 +455,29 @@ PAPER_SCALES = {
 
 def comparison_outputs():
     return [
-        *expand("results/tables/regime.{ext}", ext=["md", "csv"]),
-        *expand("results/tables/paper_comparison.{ext}", ext=["md", "csv"]),
+        *expand(f"{TABLES}/regime.{{ext}}", ext=["md", "csv"]),
+        *expand(f"{TABLES}/paper_comparison.{{ext}}", ext=["md", "csv"]),
     ]
+
+
+def all_outputs():
+    """Every table, claims file and figure of the config (the default target `all`)."""
+    return [
+        *baselines_outputs(),
+        *tmu_outputs(),
+        *rum_outputs(),
+        *smu_outputs(),
+        *exact_outputs(),
+        *comparison_outputs(),
+    ]
+
+
+def figure_outputs():
+    """The figures alone (`snakemake figures`): after a `plots:` change only the plotting rules rerun."""
+    return [p for p in all_outputs() if p.startswith(f"{FIGURES}/")]
+
+
+REPORT = f"{OUT}/report.html"
 
 
 # ---- the committed snapshot of a run (rules/comparison.smk: `snakemake snapshot`) --------------------------------
@@ -460,15 +486,7 @@ SNAPSHOT_DIR = f"docs/results/{config['name']}"
 
 def snapshot_sources():
     """The small files a reader sees without running: tables and claims (Markdown + CSV), figures (PNG)."""
-    outputs = [
-        *baselines_outputs(),
-        *tmu_outputs(),
-        *rum_outputs(),
-        *smu_outputs(),
-        *exact_outputs(),
-        *comparison_outputs(),
-    ]
-    return [p for p in outputs if p.endswith((".md", ".csv", ".png"))]
+    return [p for p in all_outputs() if p.endswith((".md", ".csv", ".png"))]
 
 
 def snapshot_outputs():

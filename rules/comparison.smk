@@ -9,12 +9,12 @@ rule regime:
         code=lib("claims", "comparison", "regime", "evaluation", "metrics"),
     output:
         md=report(
-            "results/tables/regime.md",
+            f"{TABLES}/regime.md",
             caption="../report/comparison.rst",
             category="Comparison with the papers",
         ),
-        csv="results/tables/regime.csv",
-        claims="results/tables/regime_claims.csv",
+        csv=f"{TABLES}/regime.csv",
+        claims=f"{TABLES}/regime_claims.csv",
     log:
         f"{RUN}/logs/regime.log",
     benchmark:
@@ -35,11 +35,11 @@ rule paper_comparison:
         code=lib("claims", "comparison"),
     output:
         md=report(
-            "results/tables/paper_comparison.md",
+            f"{TABLES}/paper_comparison.md",
             caption="../report/comparison.rst",
             category="Comparison with the papers",
         ),
-        csv="results/tables/paper_comparison.csv",
+        csv=f"{TABLES}/paper_comparison.csv",
     log:
         f"{RUN}/logs/paper_comparison.log",
     benchmark:

@@ -46,24 +46,18 @@ rule exact_report:
         code=lib("tables", "evaluation", "claims", "regime", "metrics")
         + [str(LIB_DIR / "exact" / "report.py")],
     output:
-        csv="results/tables/exact_methods.csv",
+        csv=f"{TABLES}/exact_methods.csv",
         md=report(
-            "results/tables/exact_methods.md",
+            f"{TABLES}/exact_methods.md",
             caption="../report/exact.rst",
             category="Exact unlearning (paper 003)",
         ),
-        png=report(
-            "figures/cost_vs_quality.png",
-            caption="../report/exact.rst",
-            category="Exact unlearning (paper 003)",
-        ),
-        pdf="figures/cost_vs_quality.pdf",
         claims_md=report(
-            "results/tables/survey_claims.md",
+            f"{TABLES}/survey_claims.md",
             caption="../report/exact.rst",
             category="Exact unlearning (paper 003)",
         ),
-        claims_csv="results/tables/survey_claims.csv",
+        claims_csv=f"{TABLES}/survey_claims.csv",
     log:
         f"{RUN}/logs/exact_report.log",
     benchmark:
@@ -76,3 +70,27 @@ rule exact_report:
         scale=EXACT_SCALE,
     script:
         "../scripts/exact_report.py"
+
+
+rule exact_figure:
+    input:
+        metrics=exact_report_inputs(None)["metrics"],
+        code=lib("plots", "evaluation")
+        + [str(LIB_DIR / "exact" / f"{m}.py") for m in ("__init__", "plots")],
+    output:
+        png=report(
+            f"{FIGURES}/cost_vs_quality.png",
+            caption="../report/exact.rst",
+            category="Exact unlearning (paper 003)",
+        ),
+        pdf=f"{FIGURES}/cost_vs_quality.pdf",
+    log:
+        f"{RUN}/logs/exact_figure.log",
+    benchmark:
+        f"{RUN}/benchmarks/exact_figure.tsv"
+    conda:
+        "../envs/unlearn.yaml"
+    params:
+        style=config["plots"],
+    script:
+        "../scripts/exact_figure.py"

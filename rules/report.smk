@@ -9,16 +9,16 @@ rule baselines_table:
         code=lib("metrics", "tables", "regime"),
     output:
         csv=report(
-            "results/tables/baselines.csv",
+            f"{TABLES}/baselines.csv",
             caption="../report/baselines_table.rst",
             category="Baselines",
         ),
         md=report(
-            "results/tables/baselines.md",
+            f"{TABLES}/baselines.md",
             caption="../report/baselines_table.rst",
             category="Baselines",
         ),
-        tex="results/tables/baselines.tex",
+        tex=f"{TABLES}/baselines.tex",
         long=f"{RUN}/metrics/baselines_long.csv",
     log:
         f"{RUN}/logs/baselines_table.log",
@@ -45,16 +45,18 @@ rule baselines_figure:
         code=lib("plots", "tables", "metrics"),
     output:
         png=report(
-            "figures/baselines.png",
+            f"{FIGURES}/baselines.png",
             caption="../report/baselines_figure.rst",
             category="Baselines",
         ),
-        pdf="figures/baselines.pdf",
+        pdf=f"{FIGURES}/baselines.pdf",
     log:
         f"{RUN}/logs/baselines_figure.log",
     benchmark:
         f"{RUN}/benchmarks/baselines_figure.tsv"
     conda:
         "../envs/unlearn.yaml"
+    params:
+        style=config["plots"],
     script:
         "../scripts/baselines_figure.py"

@@ -114,37 +114,37 @@ rule rum_tables:
         ],
     output:
         table_csv=report(
-            "results/tables/rum_table.csv",
+            f"{TABLES}/rum_table.csv",
             caption="../report/rum_tables.rst",
             category="RUM (paper 002)",
         ),
         table_md=report(
-            "results/tables/rum_table.md",
+            f"{TABLES}/rum_table.md",
             caption="../report/rum_tables.rst",
             category="RUM (paper 002)",
         ),
-        table_tex="results/tables/rum_table.tex",
-        es_csv="results/tables/rum_es_values.csv",
+        table_tex=f"{TABLES}/rum_table.tex",
+        es_csv=f"{TABLES}/rum_es_values.csv",
         es_md=report(
-            "results/tables/rum_es_values.md",
+            f"{TABLES}/rum_es_values.md",
             caption="../report/rum_tables.rst",
             category="RUM (paper 002)",
         ),
-        esmem_csv="results/tables/rum_es_by_memorization.csv",
+        esmem_csv=f"{TABLES}/rum_es_by_memorization.csv",
         esmem_md=report(
-            "results/tables/rum_es_by_memorization.md",
+            f"{TABLES}/rum_es_by_memorization.md",
             caption="../report/rum_tables.rst",
             category="RUM (paper 002)",
         ),
-        difficulty_csv="results/tables/rum_difficulty.csv",
+        difficulty_csv=f"{TABLES}/rum_difficulty.csv",
         difficulty_md=report(
-            "results/tables/rum_difficulty.md",
+            f"{TABLES}/rum_difficulty.md",
             caption="../report/rum_tables.rst",
             category="RUM (paper 002)",
         ),
-        memorization_csv="results/tables/rum_memorization.csv",
+        memorization_csv=f"{TABLES}/rum_memorization.csv",
         memorization_md=report(
-            "results/tables/rum_memorization.md",
+            f"{TABLES}/rum_memorization.md",
             caption="../report/rum_tables.rst",
             category="RUM (paper 002)",
         ),
@@ -179,34 +179,36 @@ rule rum_figures:
             if RUM
             else []
         ),
-        difficulty="results/tables/rum_difficulty.csv",
+        difficulty=f"{TABLES}/rum_difficulty.csv",
         scores=rum_path("memorization.npz"),
         code=lib("plots") + [str(LIB_DIR / "rum" / "plots.py")],
     output:
         es_png=report(
-            "figures/rum_es_partitions.png",
+            f"{FIGURES}/rum_es_partitions.png",
             caption="../report/rum_figures.rst",
             category="RUM (paper 002)",
         ),
-        es_pdf="figures/rum_es_partitions.pdf",
+        es_pdf=f"{FIGURES}/rum_es_partitions.pdf",
         difficulty_png=report(
-            "figures/rum_difficulty.png",
+            f"{FIGURES}/rum_difficulty.png",
             caption="../report/rum_figures.rst",
             category="RUM (paper 002)",
         ),
-        difficulty_pdf="figures/rum_difficulty.pdf",
+        difficulty_pdf=f"{FIGURES}/rum_difficulty.pdf",
         mem_png=report(
-            "figures/rum_memorization.png",
+            f"{FIGURES}/rum_memorization.png",
             caption="../report/rum_figures.rst",
             category="RUM (paper 002)",
         ),
-        mem_pdf="figures/rum_memorization.pdf",
+        mem_pdf=f"{FIGURES}/rum_memorization.pdf",
     log:
         f"{RUN}/logs/rum_figures.log",
     benchmark:
         f"{RUN}/benchmarks/rum_figures.tsv"
     conda:
         "../envs/unlearn.yaml"
+    params:
+        style=config["plots"],
     script:
         "../scripts/rum_figures.py"
 
@@ -225,11 +227,11 @@ rule rum_claims:
         + [str(LIB_DIR / "rum" / f"{m}.py") for m in ("__init__", "report")],
     output:
         md=report(
-            "results/tables/rum_claims.md",
+            f"{TABLES}/rum_claims.md",
             caption="../report/rum_tables.rst",
             category="RUM (paper 002)",
         ),
-        csv="results/tables/rum_claims.csv",
+        csv=f"{TABLES}/rum_claims.csv",
     log:
         f"{RUN}/logs/rum_claims.log",
     benchmark:

@@ -33,22 +33,13 @@ rule smu_dispersion:
         metrics=metric_files(list(SMU_SETTINGS.values()), SMU_SEEDS),
         labels=f"{RUN}/labels.npz",
         originals=original_probs(SMU_SEEDS),
-        code=lib("loader", "checkpoints", "plots", "regime", "evaluation")
-        + [
-            str(LIB_DIR / "smu" / f"{m}.py")
-            for m in ("__init__", "dispersion", "plots")
-        ],
+        code=lib("loader", "checkpoints", "regime", "evaluation")
+        + [str(LIB_DIR / "smu" / f"{m}.py") for m in ("__init__", "dispersion")],
         models=model_lib(),
     output:
         samples=f"{RUN}/smu/dispersion_samples.csv",
-        csv="results/tables/smu_logit_dispersion.csv",
-        md="results/tables/smu_logit_dispersion.md",
-        png=report(
-            "figures/smu_logit_dispersion.png",
-            caption="../report/smu.rst",
-            category="SMU (paper 000)",
-        ),
-        pdf="figures/smu_logit_dispersion.pdf",
+        csv=f"{TABLES}/smu_logit_dispersion.csv",
+        md=f"{TABLES}/smu_logit_dispersion.md",
     log:
         f"{RUN}/logs/smu_dispersion.log",
     benchmark:
@@ -72,3 +63,27 @@ rule smu_dispersion:
         ),
     script:
         "../scripts/smu_dispersion.py"
+
+
+rule smu_dispersion_figure:
+    input:
+        samples=f"{RUN}/smu/dispersion_samples.csv",
+        code=lib("plots")
+        + [str(LIB_DIR / "smu" / f"{m}.py") for m in ("__init__", "plots")],
+    output:
+        png=report(
+            f"{FIGURES}/smu_logit_dispersion.png",
+            caption="../report/smu.rst",
+            category="SMU (paper 000)",
+        ),
+        pdf=f"{FIGURES}/smu_logit_dispersion.pdf",
+    log:
+        f"{RUN}/logs/smu_dispersion_figure.log",
+    benchmark:
+        f"{RUN}/benchmarks/smu_dispersion_figure.tsv"
+    conda:
+        "../envs/unlearn.yaml"
+    params:
+        style=config["plots"],
+    script:
+        "../scripts/smu_dispersion_figure.py"

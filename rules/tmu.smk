@@ -71,25 +71,25 @@ rule tmu_tables:
         ],
     output:
         main_csv=report(
-            f"results/tables/{TMU_MAIN}.csv",
+            f"{TABLES}/{TMU_MAIN}.csv",
             caption="../report/tmu_tables.rst",
             category="TMU (paper 001)",
         ),
         main_md=report(
-            f"results/tables/{TMU_MAIN}.md",
+            f"{TABLES}/{TMU_MAIN}.md",
             caption="../report/tmu_tables.rst",
             category="TMU (paper 001)",
         ),
-        main_tex=f"results/tables/{TMU_MAIN}.tex",
-        t3_csv="results/tables/tmu_table3.csv",
+        main_tex=f"{TABLES}/{TMU_MAIN}.tex",
+        t3_csv=f"{TABLES}/tmu_table3.csv",
         t3_md=report(
-            "results/tables/tmu_table3.md",
+            f"{TABLES}/tmu_table3.md",
             caption="../report/tmu_tables.rst",
             category="TMU (paper 001)",
         ),
-        t4_csv="results/tables/tmu_table4.csv",
+        t4_csv=f"{TABLES}/tmu_table4.csv",
         t4_md=report(
-            "results/tables/tmu_table4.md",
+            f"{TABLES}/tmu_table4.md",
             caption="../report/tmu_tables.rst",
             category="TMU (paper 001)",
         ),
@@ -114,30 +114,49 @@ rule tmu_tables:
         "../scripts/tmu_tables.py"
 
 
-rule tmu_figure:
+rule tmu_fig3_data:
     input:
         unpack(lambda wc: tmu_label_inputs(tmu_plan.sweep_scenarios(TMU))),
         labels=f"{RUN}/labels.npz",
-        code=lib("plots", "claims")
+        code=lib("claims")
         + [
             str(LIB_DIR / "tmu" / f"{m}.py")
             for m in ("__init__", "classifier", "report")
         ],
     output:
+        csv=f"{TABLES}/tmu_fig3.csv",
+        records=f"{RUN}/tmu/fig3_records.csv",
+    log:
+        f"{RUN}/logs/tmu_fig3_data.log",
+    benchmark:
+        f"{RUN}/benchmarks/tmu_fig3_data.tsv"
+    conda:
+        "../envs/unlearn.yaml"
+    script:
+        "../scripts/tmu_fig3_data.py"
+
+
+rule tmu_figure:
+    input:
+        records=f"{RUN}/tmu/fig3_records.csv",
+        labels=f"{RUN}/labels.npz",
+        code=lib("plots")
+        + [str(LIB_DIR / "tmu" / f"{m}.py") for m in ("__init__", "report")],
+    output:
         png=report(
-            "figures/tmu_fig3.png",
+            f"{FIGURES}/tmu_fig3.png",
             caption="../report/tmu_fig3.rst",
             category="TMU (paper 001)",
         ),
-        pdf="figures/tmu_fig3.pdf",
-        csv="results/tables/tmu_fig3.csv",
-        records=f"{RUN}/tmu/fig3_records.csv",
+        pdf=f"{FIGURES}/tmu_fig3.pdf",
     log:
         f"{RUN}/logs/tmu_figure.log",
     benchmark:
         f"{RUN}/benchmarks/tmu_figure.tsv"
     conda:
         "../envs/unlearn.yaml"
+    params:
+        style=config["plots"],
     script:
         "../scripts/tmu_figure.py"
 
@@ -158,11 +177,11 @@ rule tmu_claims:
         + [str(LIB_DIR / "tmu" / f"{m}.py") for m in ("__init__", "report", "claims")],
     output:
         md=report(
-            "results/tables/tmu_claims.md",
+            f"{TABLES}/tmu_claims.md",
             caption="../report/tmu_tables.rst",
             category="TMU (paper 001)",
         ),
-        csv="results/tables/tmu_claims.csv",
+        csv=f"{TABLES}/tmu_claims.csv",
     log:
         f"{RUN}/logs/tmu_claims.log",
     benchmark:

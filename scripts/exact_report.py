@@ -1,11 +1,10 @@
-"""The survey's exact methods beside the gold and original models (table), and every method's time to
-unlearn against its ToW (figure)."""
+"""The survey's exact methods beside the gold and original models (table) and the survey's claims."""
 
 import pandas as pd
 
 from unlearn import claims as C
 from unlearn.evaluation import load_records
-from unlearn.exact.report import claims, claims_markdown, cost_vs_quality, display, exact_table
+from unlearn.exact.report import claims, claims_markdown, display, exact_table
 from unlearn.io import load_json, save_text, setup_logging
 from unlearn.regime import from_files as regime_line
 from unlearn.tables import to_markdown
@@ -30,7 +29,6 @@ note = (
 save_text(table.to_csv(index=False, float_format="%.6g"), snakemake.output["csv"])
 save_text(to_markdown(shown, "Exact and certified unlearning (survey, paper 003)", note), snakemake.output["md"])
 log.info("\n%s", shown.to_string(index=False))
-cost_vs_quality(long, snakemake.output["png"], snakemake.output["pdf"])
 rows = claims(runs, exact_long)
 save_text(C.frame(rows).to_csv(index=False, float_format="%.6g"), snakemake.output["claims_csv"])
 save_text(claims_markdown(rows, snakemake.params["scale"], regime), snakemake.output["claims_md"])

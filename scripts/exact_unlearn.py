@@ -14,7 +14,7 @@ from unlearn.io import load_json, save_json, save_npz, setup_logging
 from unlearn.loader import embed
 from unlearn.training import resolve_device
 
-log = setup_logging(snakemake.log[0], "exact_unlearn")
+log = setup_logging(snakemake.log[0], "exact_unlearn", torch_job=True)
 set_threads(snakemake.threads)
 w, p = snakemake.wildcards, snakemake.params
 seed = int(w["seed"])

@@ -10,7 +10,7 @@ from unlearn.rum import LEVELS, scenario_name
 from unlearn.rum.entanglement import entanglement_score, es_forget_sets, pca_2d
 from unlearn.training import resolve_device
 
-log = setup_logging(snakemake.log[0], "rum_entanglement")
+log = setup_logging(snakemake.log[0], "rum_entanglement", torch_job=True)
 set_threads(snakemake.threads)
 seed = int(snakemake.wildcards["seed"])
 rum = snakemake.params["rum"]

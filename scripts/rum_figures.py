@@ -4,9 +4,11 @@ import numpy as np
 import pandas as pd
 
 from unlearn.io import load_json, setup_logging
+from unlearn.plots import configure
 from unlearn.rum import plots
 
 log = setup_logging(snakemake.log[0], "rum_figures")
+configure(snakemake.params["style"])
 out = snakemake.output
 emb = np.load(snakemake.input["embeddings"])
 forget, es = {}, {}

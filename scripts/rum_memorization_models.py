@@ -10,7 +10,7 @@ from unlearn.io import save_npz, setup_logging
 from unlearn.rum.subset_models import train_subset_model
 from unlearn.training import resolve_device
 
-log = setup_logging(snakemake.log[0], "rum_memorization_models")
+log = setup_logging(snakemake.log[0], "rum_memorization_models", torch_job=True)
 set_threads(snakemake.threads)
 first, last = int(snakemake.wildcards["first"]), int(snakemake.wildcards["last"])
 mem, recipe = snakemake.params["memorization"], dict(snakemake.params["recipe"])

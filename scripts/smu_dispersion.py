@@ -9,11 +9,10 @@ from unlearn.evaluation import load_records
 from unlearn.io import load_json, save_text, setup_logging
 from unlearn.regime import from_files as regime_line
 from unlearn.smu.dispersion import sample, view_dispersion
-from unlearn.smu.plots import logit_dispersion
 from unlearn.smu.report import name_of
 from unlearn.training import resolve_device
 
-log = setup_logging(snakemake.log[0], "smu_dispersion")
+log = setup_logging(snakemake.log[0], "smu_dispersion", torch_job=True)
 set_threads(snakemake.threads)
 inp, params = snakemake.input, snakemake.params
 device = resolve_device(snakemake.config["device"])
@@ -67,5 +66,4 @@ records = pd.DataFrame(load_records(inp["metrics"]))
 note += "\n\n" + regime_line(inp["originals"], params["seeds"], inp["labels"], records)
 md = f"# SMU: logit dispersion across augmented views\n\n{note}\n\n{wide.to_markdown(index=False, floatfmt='.4g')}\n"
 save_text(md, snakemake.output["md"])
-logit_dispersion(samples, snakemake.output["png"], snakemake.output["pdf"])
 log.info("\n%s", wide.to_string(index=False))

@@ -19,7 +19,7 @@ from unlearn.tmu.features import adversarial_feature, augmented_copies, nearest_
 from unlearn.tmu.twin import choose_twin, twin_size
 from unlearn.training import fit, resolve_device, train_from_scratch
 
-log = setup_logging(snakemake.log[0], "tmu_features")
+log = setup_logging(snakemake.log[0], "tmu_features", torch_job=True)
 set_threads(snakemake.threads)
 w = snakemake.wildcards
 seed = int(w["seed"])

@@ -1,22 +1,15 @@
-"""TMU Fig. 3: label accuracy on D_f as the forget set grows (one class), TMU vs Bad Teacher."""
+"""TMU Fig. 3 (PNG + PDF) from its per-seed label-accuracy records."""
 
 import numpy as np
+import pandas as pd
 
-from unlearn.io import load_json, save_text, setup_logging
-from unlearn.plots import tmu_fig3
+from unlearn.io import setup_logging
+from unlearn.plots import configure, tmu_fig3
 from unlearn.tmu import report as R
 
 log = setup_logging(snakemake.log[0], "tmu_figure")
-inp, out = snakemake.input, snakemake.output
-labels = np.load(inp["labels"])
-partitions = [load_json(p) for p in inp["partitions"]]
-forgets = [load_json(p) for p in inp["forget"]]
-gold = [np.load(p)["train"] for p in inp["retrain"]]
-models = {m: [np.load(p)["train"] for p in inp[m]] for m in ("tmu", "bad_teacher") if inp.get(m)}
-long = R.label_records(partitions, forgets, gold, labels["train"], models)
-frame = R.fig3_frame(long)
-save_text(long.to_csv(index=False, float_format="%.6g"), out["records"])
-save_text(frame.to_csv(index=False, float_format="%.6g"), out["csv"])
-cls = int(long["class"].iloc[0])
-tmu_fig3(long, R.class_label(cls, labels["class_names"].tolist()), out["png"], out["pdf"])
-log.info("Fig. 3 data\n%s", frame.to_string(index=False))
+configure(snakemake.params["style"])
+long = pd.read_csv(snakemake.input["records"])
+names = np.load(snakemake.input["labels"])["class_names"].tolist()
+tmu_fig3(long, R.class_label(int(long["class"].iloc[0]), names), snakemake.output["png"], snakemake.output["pdf"])
+log.info("wrote %s and %s", snakemake.output["png"], snakemake.output["pdf"])

@@ -6,7 +6,7 @@ from unlearn.checkpoints import data_info, load_bundle, save_model, save_probs, 
 from unlearn.io import setup_logging
 from unlearn.training import Resume, resolve_device, train_from_scratch
 
-log = setup_logging(snakemake.log[0], "train_original")
+log = setup_logging(snakemake.log[0], "train_original", torch_job=True)
 set_threads(snakemake.threads)
 seed = int(snakemake.wildcards["seed"])
 device = resolve_device(snakemake.config["device"])

@@ -11,7 +11,7 @@ from unlearn.methods.base import UnlearnData
 from unlearn.rum.sequence import run_sequence
 from unlearn.training import Resume, resolve_device, seed_everything
 
-log = setup_logging(snakemake.log[0], "unlearn")
+log = setup_logging(snakemake.log[0], "unlearn", torch_job=True)
 set_threads(snakemake.threads)
 w = snakemake.wildcards
 seed, method, hp = int(w["seed"]), w["method"], dict(snakemake.params["hp"])

@@ -122,7 +122,7 @@ def test_every_job_goes_through_sbatch_and_gpu_rules_ask_for_a_gpu(slurm, work):
     for job in jobs:
         asks_gpu = "gres/gpu=1" in job["tres"]
         assert asks_gpu == (job["rule"] in GPU_RULES), job
-    assert (work / "results" / "tables" / "baselines.csv").is_file()
+    assert (work / "results" / "slurm" / "tables" / "baselines.csv").is_file()
     assert planned(slurm, work) == {}  # and a rerun has nothing to do
 
 
@@ -148,7 +148,7 @@ def test_config_change_resubmits_only_affected_jobs(slurm, work):
 def test_job_killed_mid_training_resumes_from_its_epoch_checkpoint(slurm, work):
     cfg = {**CONFIG, "train": {**CONFIG["train"], "epochs": 80}}
     write_config(work, cfg, CONFIG_FILE)
-    run = work / "results" / "runs" / "slurm"
+    run = work / "results" / "slurm" / "run"
     resume = run / "resume" / "train_original" / "s0.pt"
     last = max(j["id"] for j in sacct(slurm))
     env = {**slurm.env, "PYTHONPATH": ""}

@@ -1,6 +1,7 @@
 """Config validation: every bad input stops with one line naming the field (and the allowed values)."""
 
 import copy
+import re
 import subprocess
 import sys
 
@@ -8,7 +9,7 @@ import pytest
 import yaml
 from conftest import REPO
 
-from unlearn.config import ConfigError, validate_config
+from unlearn.config import ConfigError, load_config, validate_config
 
 SCHEMA = REPO / "schemas/config.schema.yaml"
 BASE = yaml.safe_load((REPO / "config.yaml").read_text())
@@ -31,7 +32,14 @@ def test_default_config_is_valid_and_gets_defaults():
     [
         (lambda c: c["methods"].update(foo={}), r"methods\.foo: unknown method; allowed: amnesiac, bad_teacher"),
         (lambda c: c["model"].update(name="vgg"), r"model\.name: 'vgg' is not one of \['smallcnn', 'resnet18'"),
-        (lambda c: c["dataset"].update(name="mnist"), r"dataset\.name: 'mnist' is not one of \['digits', 'cifar10'"),
+        (
+            lambda c: c["dataset"].update(name="mnist"),
+            r"dataset\.name: unknown dataset 'mnist'; allowed: digits, cifar10, cifar100$",
+        ),
+        (
+            lambda c: c["dataset"].update(name="cifar-10"),
+            r"dataset\.name: unknown dataset 'cifar-10'; did you mean 'cifar10'\?$",
+        ),
         (lambda c: c["train"].update(lr=-0.1), r"train\.lr: -0\.1 is less than or equal to the minimum of 0"),
         (lambda c: c["methods"]["finetune"].update(lr=-1), r"methods\.finetune\.lr: -1 is less than or equal"),
         (
@@ -52,7 +60,52 @@ def test_default_config_is_valid_and_gets_defaults():
             lambda c: c.update(dataset={"name": "cifar10", "root": "/nonexistent/cifar"}),
             r"dataset\.root: folder not found: /nonexistent/cifar",
         ),
-        (lambda c: c.update(unknown_key=1), r"config: Additional properties are not allowed \('unknown_key'"),
+        (lambda c: c.update(unknown_key=1), r"unknown_key: unknown key; allowed: baselines, dataset, device"),
+        # typos: every key is known, method entries to their own keys (common optimiser keys + the method's)
+        (
+            lambda c: c["methods"]["finetune"].update(epocs=3),
+            r"methods\.finetune\.epocs: unknown key; did you mean 'epochs'\?$",
+        ),
+        (lambda c: c["model"].update(widht=0.5), r"model\.widht: unknown key; did you mean 'width'\?$"),
+        (lambda c: c["tmu"]["twin"].update(epcohs=2), r"tmu\.twin\.epcohs: unknown key; did you mean 'epochs'\?$"),
+        (
+            lambda c: c["methods"]["finetune"].update(alpha=0.5),
+            r"methods\.finetune\.alpha: unknown key; allowed: batch_size, epochs, gamma",
+        ),
+        (
+            lambda c: c["methods"]["scrub"].update(kd_wieght=0.1),
+            r"methods\.scrub\.kd_wieght: unknown key; did you mean 'kd_weight'\?$",
+        ),
+        (
+            lambda c: c["scenarios"]["fullclass"].update(clas=1),
+            r"scenarios\.fullclass\.clas: unknown key; did you mean 'class'\?$",
+        ),
+        (
+            lambda c: c["rum"]["memorization"].update(model=4),
+            r"rum\.memorization\.model: unknown key; did you mean 'models'\?$",
+        ),
+        (lambda c: c.update(plots={"fontsize": 9}), r"plots\.fontsize: unknown key; did you mean 'font_size'\?$"),
+        # training that happens, and schedules that act inside it
+        (lambda c: c["train"].update(epochs=0), r"train\.epochs: 0 is less than the minimum of 1"),
+        (
+            lambda c: c["methods"]["finetune"].update(epochs=0),
+            r"methods\.finetune\.epochs: 0 is less than the minimum of 1",
+        ),
+        (lambda c: c["tmu"]["twin"].update(epochs=0), r"tmu\.twin\.epochs: 0 is less than the minimum of 1"),
+        (
+            lambda c: c["train"].update(epochs=6, schedule="step", milestones=[3, 9]),
+            r"train\.milestones: 9 is outside the training \(epochs 6\); the learning rate would never decay there",
+        ),
+        (
+            lambda c: c["methods"]["finetune"].update(epochs=2, schedule="step", milestones=[2]),
+            r"methods\.finetune\.milestones: 2 is outside the training \(epochs 2\)",
+        ),
+        (lambda c: c["train"].update(milestones=[2]), r"train\.milestones: only read with schedule: step"),
+        (
+            lambda c: c.update(plots={"style": "ggplott"}),
+            r"plots\.style: unknown matplotlib style 'ggplott'; did you mean 'ggplot'\?$",
+        ),
+        (lambda c: c["train"].update(lr="fast"), r"train\.lr: 'fast' is not of type 'number'"),
         # TMU (paper 001)
         (lambda c: c["dataset"].update(holdout_per_class=0), r"dataset\.holdout_per_class: TMU needs held-out"),
         (lambda c: c["tmu"].update(classes=[1, 12]), r"tmu\.classes\[1\]: class 12 is out of range; allowed: 0\.\.9"),
@@ -90,7 +143,10 @@ def test_default_config_is_valid_and_gets_defaults():
             r"smu\.scenarios\.fullclass: scenario 'random' is random; SMU's fullclass setting needs full_class",
         ),
         (lambda c: c["smu"]["scenarios"].update(random="nope"), r"smu\.scenarios\.random: 'nope' is not a `scenarios`"),
-        (lambda c: c["smu"]["scenarios"].update(other="random"), r"smu\.scenarios: Additional properties"),
+        (
+            lambda c: c["smu"]["scenarios"].update(other="random"),
+            r"smu\.scenarios\.other: unknown key; allowed: fullclass",
+        ),
         (lambda c: c["methods"].pop("smu"), r"methods\.smu: required by the `smu` section"),
         (lambda c: c["smu"].update(baselines=["smu"]), r"smu\.baselines: 'smu' must be a method configured"),
         (lambda c: c["smu"].update(seeds=[4]), r"smu\.seeds: \[4\] not in the top-level seeds"),
@@ -103,6 +159,52 @@ def test_bad_input_names_the_field(mutate, message):
     with pytest.raises(ConfigError, match=message) as info:
         check(mutate)
     assert "\n" not in str(info.value)
+
+
+def test_numbers_yaml_reads_as_strings_are_accepted():
+    """PyYAML (and so Snakemake) reads `5e-4` as the string '5e-4' (YAML 1.1 wants 5.0e-4): taken as the number."""
+    cfg = check(lambda c: c["train"].update(yaml.safe_load("{weight_decay: 5e-4, lr: 1e-2}")))
+    assert cfg["train"]["weight_decay"] == 0.0005 and cfg["train"]["lr"] == 0.01
+    assert isinstance(yaml.safe_load("x: 5e-4")["x"], str), "the case this handles"
+    cfg = check(lambda c: c["methods"]["finetune"].update(lr="2e-3", epochs="1e0", milestones=[]))
+    assert cfg["methods"]["finetune"]["lr"] == 0.002 and cfg["methods"]["finetune"]["epochs"] == 1
+
+
+def test_method_entries_take_their_own_keys():
+    cfg = check(lambda c: c["methods"]["scrub"].update(temperature=2.0, kd_weight=0.5))
+    assert cfg["methods"]["scrub"]["temperature"] == 2.0
+    assert cfg["plots"] == {"style": "default", "font_size": 10, "dpi": 150}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name: x\ntrain:\n  lr: 0.1\n   epochs: 2\n", r"^config error: (.*)/bad\.yaml:4:\d+: YAML syntax: "),
+        ("name: [x\n", r"^config error: (.*)/bad\.yaml:2:1: YAML syntax: "),
+        ("- a\n- b\n", r"^config error: (.*)/bad\.yaml: expected a mapping of keys at the top level$"),
+    ],
+)
+def test_yaml_errors_name_the_file_and_line(tmp_path, text, message):
+    (tmp_path / "bad.yaml").write_text(text)
+    proc = subprocess.run(
+        [sys.executable, "-m", "unlearn.config", str(tmp_path / "bad.yaml")],
+        capture_output=True, text=True, cwd=REPO, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO / "src")},
+    )  # fmt: skip
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert re.match(message, proc.stderr.strip()) and proc.stderr.count("\n") == 1, proc.stderr
+
+
+def test_config_check_merges_an_overlay_like_snakemake(tmp_path):
+    """`python -m unlearn.config base overlay` (= make check CONFIG="base overlay"): nested keys merge."""
+    (tmp_path / "over.yaml").write_text("name: longer\ntrain:\n  epochs: 7\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "unlearn.config", "config.yaml", str(tmp_path / "over.yaml")],
+        capture_output=True, text=True, cwd=REPO, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO / "src")},
+    )  # fmt: skip
+    assert proc.returncode == 0 and proc.stdout.endswith("-> results/longer/\n"), proc.stderr
+    merged = load_config([REPO / "config.yaml", tmp_path / "over.yaml"], SCHEMA)
+    assert merged["name"] == "longer" and merged["train"]["epochs"] == 7
+    assert merged["train"]["lr"] == BASE["train"]["lr"] and merged["methods"] == check(lambda c: None)["methods"]
 
 
 def test_tmu_classes_resolve_and_seeds_default():

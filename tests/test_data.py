@@ -53,6 +53,49 @@ def test_malformed_batch_is_named(tmp_path, cifar_sample):
         load_cifar("cifar10", tmp_path)
 
 
+class _RunsCode:
+    """A crafted 'batch': unpickling it with pickle.load would call os.system and create a file."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        import os
+
+        return (os.system, (f"touch {self.marker}",))
+
+
+@pytest.mark.parametrize("file", ["data_batch_3", "batches.meta"])
+def test_crafted_batch_file_runs_nothing_and_is_named(tmp_path, cifar_sample, file):
+    folder, marker = tmp_path / "cifar", tmp_path / "pwned"
+    folder.mkdir()
+    for f in cifar_sample.iterdir():
+        (folder / f.name).write_bytes(f.read_bytes())
+    payload = (
+        {"labels": [0], "data": _RunsCode(marker)} if file != "batches.meta" else {"label_names": _RunsCode(marker)}
+    )
+    (folder / file).write_bytes(pickle.dumps(payload))
+    pickle.loads(pickle.dumps(_RunsCode(tmp_path / "canary")))  # the payload is live under plain pickle...
+    assert (tmp_path / "canary").exists()
+    with pytest.raises(DatasetError, match=rf"{file} is not a CIFAR python batch \(refuses posix\.system"):
+        load_cifar("cifar10", folder)
+    assert not marker.exists(), "...and nothing ran here"
+
+
+def test_official_batches_written_by_python3_numpy_still_read(tmp_path, cifar_sample):
+    """Batches re-saved with this Python and numpy (any pickle protocol) pass the restricted unpickler."""
+    for f in cifar_sample.iterdir():
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    original = load_cifar("cifar10", cifar_sample)
+    for protocol in (2, 4, 5):
+        with open(cifar_sample / "data_batch_1", "rb") as fh:
+            batch = pickle.load(fh, encoding="bytes")
+        with open(tmp_path / "data_batch_1", "wb") as fh:
+            pickle.dump(batch, fh, protocol=protocol)
+        again = load_cifar("cifar10", tmp_path)
+        assert np.array_equal(again.train_x, original.train_x) and np.array_equal(again.train_y, original.train_y)
+
+
 @pytest.mark.parametrize("name", sorted(MODELS))
 @pytest.mark.parametrize("shape", [(1, 8), (3, 32)])
 def test_every_model_gives_logits_and_features(name, shape):
@@ -109,3 +152,30 @@ def test_cifar100_layout_is_read(tmp_path):
 def test_download_needs_the_official_folder_name(tmp_path):
     with pytest.raises(DatasetError, match=r"must be named cifar-10-batches-py"):
         load_cifar("cifar10", tmp_path / "my-cifar", download=True)
+
+
+def test_a_new_dataset_is_one_entry_in_DATASETS(monkeypatch):
+    """Adding a dataset: an entry in unlearn.data.DATASETS; the config check and prepare_data's reader use it."""
+    from conftest import REPO
+
+    from unlearn import data
+    from unlearn.config import ConfigError, validate_config
+
+    def read_first_five(cfg, labels_only):
+        ds = data.load_digits()
+        tr, te = ds.train_y < 5, ds.test_y < 5
+        return data.Dataset(ds.train_x[tr], ds.train_y[tr], ds.test_x[te], ds.test_y[te], list("abcde"))
+
+    monkeypatch.setitem(data.DATASETS, "digits5", data.DatasetKind(5, 1, 8, read_first_five, needs_root=False))
+    cfg = {
+        "name": "five", "dataset": {"name": "digits5"}, "model": {"name": "smallcnn"},
+        "train": {"epochs": 1, "lr": 0.1}, "seeds": [0], "methods": {"retrain": {}},
+        "scenarios": {"last": {"kind": "full_class", "class": 4}},
+    }  # fmt: skip
+    schema = REPO / "schemas/config.schema.yaml"
+    assert validate_config(cfg, schema)["dataset"]["name"] == "digits5"
+    ds = data.load_dataset({"name": "digits5"})
+    assert ds.num_classes == 5 and ds.train_x.shape[1:] == (1, 8, 8) and set(ds.train_y.tolist()) == set(range(5))
+    cfg["scenarios"]["last"]["class"] = 5
+    with pytest.raises(ConfigError, match=r"scenarios\.last\.class: 5 is out of range; allowed: 0\.\.4"):
+        validate_config(cfg, schema)

@@ -178,3 +178,31 @@ def test_resume_of_another_run_is_ignored(digits, tmp_path, caplog):
     with caplog.at_level("WARNING", logger="unlearn.training"):
         train_from_scratch(SPEC, info, x[:150], y[:150], changed, seed=0, device="cpu", tag="t", resume=Resume(path))
     assert caplog.text.count("belongs to another run") == 2
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the message on a host without a GPU")
+def test_cuda_without_a_gpu_stops_the_job_with_one_line(caplog, monkeypatch):
+    import socket
+
+    from unlearn.training import resolve_device
+
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "")
+    with caplog.at_level("INFO"), pytest.raises(SystemExit) as info:
+        resolve_device("cuda")
+    assert info.value.code == 1
+    [record] = caplog.records
+    assert record.levelname == "ERROR" and "\n" not in record.message
+    assert record.message == (
+        f"device error: the config sets device: cuda, but host {socket.gethostname()} has no usable GPU "
+        "(CUDA_VISIBLE_DEVICES=, 0 visible to torch); run on a GPU node or set device: auto"
+    )
+
+
+def test_every_torch_job_logs_its_device_and_host(caplog):
+    import socket
+
+    from unlearn.training import resolve_device
+
+    with caplog.at_level("INFO"):
+        assert resolve_device("cpu") == torch.device("cpu")
+    assert caplog.records[-1].message == f"device cpu on host {socket.gethostname()} (config: device: cpu)"

@@ -97,7 +97,7 @@ def workdir(tmp_path_factory):
 
 
 def test_every_table_and_figure_is_written(workdir):
-    csv = pd.read_csv(workdir / "results/tables/baselines.csv")
+    csv = pd.read_csv(workdir / "results/tiny/tables/baselines.csv")
     expected_methods = ["retrain", "original", *[m for m in METHODS if m != "retrain"]]
     for scenario in TINY["scenarios"]:
         rows = csv[csv["scenario"] == scenario]
@@ -113,15 +113,15 @@ def test_every_table_and_figure_is_written(workdir):
     assert full["acc_forget_mean"] == 0.0, "a gold model never trained on class 1 cannot predict it"
     assert full["acc_test_forgotten_mean"] == 0.0
 
-    md = (workdir / "results/tables/baselines.md").read_text()
+    md = (workdir / "results/tiny/tables/baselines.md").read_text()
     assert "| fullclass" in md and "bad_teacher" in md and "±" in md and "Scale: dataset digits" in md
-    assert "\\begin{tabular}" in (workdir / "results/tables/baselines.tex").read_text()
-    assert (workdir / "figures/baselines.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert (workdir / "figures/baselines.pdf").read_bytes()[:5] == b"%PDF-"
+    assert "\\begin{tabular}" in (workdir / "results/tiny/tables/baselines.tex").read_text()
+    assert (workdir / "results/tiny/figures/baselines.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (workdir / "results/tiny/figures/baselines.pdf").read_bytes()[:5] == b"%PDF-"
 
 
 def test_every_job_has_a_log_and_a_benchmark(workdir):
-    run = workdir / "results/runs/tiny"
+    run = workdir / "results/tiny/run"
     logs = list((run / "logs").rglob("*.log"))
     benchmarks = list((run / "benchmarks").rglob("*.tsv"))
     # data, forget sets, originals, unlearn, evaluate (per scenario x seed), table, figure, regime, comparison
@@ -133,7 +133,7 @@ def test_every_job_has_a_log_and_a_benchmark(workdir):
 def test_checkpoints_and_metrics_carry_provenance(workdir):
     import torch
 
-    ckpt = torch.load(workdir / "results/runs/tiny/models/fullclass/s0/neggrad.pt", weights_only=True)
+    ckpt = torch.load(workdir / "results/tiny/run/models/fullclass/s0/neggrad.pt", weights_only=True)
     assert ckpt["seed"] == 0 and ckpt["config"]["hp"]["lr"] == 0.005 and "+src." in ckpt["code_version"]
     # the job ran this copy's library (not a git checkout), not the one the venv's editable install points at
     assert ckpt["code_version"].startswith("nogit+src."), ckpt["code_version"]
@@ -149,7 +149,7 @@ def test_changing_one_method_reruns_only_that_method(workdir):
     write_config(workdir, cfg)
     assert planned_jobs(workdir) == {"unlearn": 4, "evaluate": 4, "baselines_table": 1, "baselines_figure": 1,
                                      "regime": 1, "paper_comparison": 1, "all": 1}  # fmt: skip
-    models = workdir / "results/runs/tiny/models/subclass/s0"
+    models = workdir / "results/tiny/run/models/subclass/s0"
     before = {m: (models / f"{m}.pt").stat().st_mtime_ns for m in ("finetune", "neggrad")}
     snakemake(workdir)
     assert (models / "finetune.pt").stat().st_mtime_ns > before["finetune"]
@@ -173,20 +173,20 @@ def test_editing_a_library_module_reruns_the_rules_using_it(workdir):
 
 def test_report_contains_tables_and_figures(workdir):
     snakemake(workdir)
-    snakemake(workdir, "--report", str(workdir / "report.html"))
-    html = (workdir / "report.html").read_text(errors="replace")
+    snakemake(workdir, "report")
+    html = (workdir / "results/tiny/report.html").read_text(errors="replace")
     assert "baselines.png" in html and "baselines.md" in html
 
 
 def test_diverging_job_fails_and_leaves_no_output(workdir):
     cfg = {**TINY, "name": "diverge", "seeds": [0], "train": {**TINY["train"], "lr": 1e30, "momentum": 0.0}}
     write_config(workdir, cfg, "diverge.yaml")
-    target = "results/runs/diverge/models/original/s0.pt"
+    target = "results/diverge/run/models/original/s0.pt"
     proc = snakemake(workdir, target, config="diverge.yaml", check=False)
     assert proc.returncode != 0
     assert not (workdir / target).exists()
-    assert not (workdir / "results/runs/diverge/models/original/s0.probs.npz").exists()
-    log = (workdir / "results/runs/diverge/logs/train_original/s0.log").read_text()
+    assert not (workdir / "results/diverge/run/models/original/s0.probs.npz").exists()
+    log = (workdir / "results/diverge/run/logs/train_original/s0.log").read_text()
     assert re.search(r"original s0: loss became (nan|inf|-inf) at epoch 1/3", proc.stderr + log)
 
 
@@ -202,6 +202,87 @@ def test_cifar10_sample_through_the_workflow(workdir, cifar_sample):
     }
     write_config(workdir, cfg, "cifar.yaml")
     snakemake(workdir, config="cifar.yaml")
-    csv = pd.read_csv(workdir / "results/tables/baselines.csv")
+    csv = pd.read_csv(workdir / "results/cifar-tiny/tables/baselines.csv")
     assert csv["method"].tolist() == ["retrain", "original", "finetune"]
-    assert "dataset cifar10" in (workdir / "results/tables/baselines.md").read_text()
+    assert "dataset cifar10" in (workdir / "results/cifar-tiny/tables/baselines.md").read_text()
+
+
+def output_files(workdir, name):
+    """Path -> content hash of every table, figure and report of config `name`."""
+    import hashlib
+
+    root = workdir / "results" / name
+    files = [p for sub in ("tables", "figures") for p in (root / sub).rglob("*") if p.is_file()]
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
+
+
+def test_two_configs_keep_their_own_outputs(workdir):
+    """A second config writes under results/<its name>/ and leaves the first one's outputs as they were."""
+    snakemake(workdir)
+    before = output_files(workdir, "tiny")
+    assert {"tables/baselines.csv", "tables/baselines.md", "figures/baselines.png"} <= set(before)
+    other = {**TINY, "name": "tiny2", "seeds": [0], "scenarios": {"fullclass": TINY["scenarios"]["fullclass"]},
+             "methods": {"retrain": {}, "finetune": METHODS["finetune"]}}  # fmt: skip
+    write_config(workdir, other, "tiny2.yaml")
+    snakemake(workdir, config="tiny2.yaml")
+    assert output_files(workdir, "tiny") == before, "the first config's outputs are untouched"
+    second = pd.read_csv(workdir / "results/tiny2/tables/baselines.csv")
+    assert second["method"].tolist() == ["retrain", "original", "finetune"] and set(second["scenario"]) == {"fullclass"}
+    first = pd.read_csv(workdir / "results/tiny/tables/baselines.csv")
+    assert len(first) == 2 * (len(METHODS) + 1), "both scenarios, every method"
+    assert planned_jobs(workdir) == {} and planned_jobs(workdir, "tiny2.yaml") == {}
+
+
+def test_plot_style_change_reruns_only_the_plotting_rules(workdir):
+    """`snakemake figures` after a `plots:` change: the figures are redrawn, nothing is retrained or recomputed."""
+    snakemake(workdir)
+    tables = output_files(workdir, "tiny")
+    png = workdir / "results/tiny/figures/baselines.png"
+    cfg = yaml.safe_load((workdir / "tiny.yaml").read_text())
+    write_config(workdir, {**cfg, "plots": {"dpi": 60, "font_size": 7}}, "styled.yaml")
+    jobs = job_stats(snakemake(workdir, "-n", "figures", config="styled.yaml").stdout)
+    assert jobs == {"baselines_figure": 1, "figures": 1}
+    assert planned_jobs(workdir, "styled.yaml") == {"baselines_figure": 1, "all": 1}, "the default target too"
+    old_size = png.stat().st_size
+    snakemake(workdir, "figures", config="styled.yaml")
+    assert png.stat().st_size < old_size, "a lower resolution"
+    changed = {k for k, v in output_files(workdir, "tiny").items() if tables[k] != v}
+    assert changed == {"figures/baselines.png", "figures/baselines.pdf"}
+    snakemake(workdir)  # back to the module's config for the tests that follow
+
+
+def test_overrides_merge_into_the_config(workdir):
+    """--config and an overlay file change one key and keep the rest (nested keys merge)."""
+    snakemake(workdir)
+    jobs = job_stats(snakemake(workdir, "-n", "--config", "train={epochs: 4}").stdout)
+    assert jobs["train_original"] == 2 and jobs["unlearn"] == 4 * 7, "a recipe change retrains originals and gold"
+    proc = snakemake(workdir, "-n", "--config", "train={epochs: 0}", check=False)
+    assert proc.returncode != 0 and "config error: train.epochs: 0 is less than the minimum of 1" in proc.stderr
+    (workdir / "overlay.yaml").write_text("name: tiny-overlay\nmethods:\n  finetune: {lr: 0.03}\n")
+    cmd = ["-n", "--configfile", str(workdir / "tiny.yaml"), str(workdir / "overlay.yaml")]
+    dry = subprocess.run(
+        [sys.executable, "-m", "snakemake", "-s", str(workdir / "Snakefile"), "-d", str(workdir), "--cores", "1", *cmd,
+         "--printshellcmds"],
+        capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONPATH": ""},
+    )  # fmt: skip
+    assert dry.returncode == 0, dry.stderr[-3000:]  # a replaced `methods` would lack retrain: merged
+    assert "results/tiny-overlay/run/models/original/s0.pt" in dry.stdout
+    assert job_stats(dry.stdout)["unlearn"] == 4 * 7, "a fresh run of the overlay's name"
+    assert planned_jobs(workdir) == {}, "the base config is untouched"
+
+
+def test_cuda_without_a_gpu_fails_the_first_torch_job_with_one_line(workdir):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("checks the message on a host without a GPU")
+    write_config(workdir, {**TINY, "name": "nogpu", "device": "cuda", "seeds": [0]}, "nogpu.yaml")
+    target = "results/nogpu/run/models/original/s0.pt"
+    proc = snakemake(workdir, target, config="nogpu.yaml", check=False)
+    assert proc.returncode != 0 and not (workdir / target).exists()
+    log = (workdir / "results/nogpu/run/logs/train_original/s0.log").read_text()
+    assert re.search(r"ERROR unlearn\.training: device error: the config sets device: cuda, but host \S+ has no usable "
+                     r"GPU \(CUDA_VISIBLE_DEVICES=[^,]*, 0 visible to torch\)", log), log  # fmt: skip
+    assert "Traceback" not in log
+    data_log = (workdir / "results/nogpu/run/logs/prepare_data.log").read_text()
+    assert "device cpu (numpy job, no torch)" in data_log, "every job logs its host and device"

@@ -72,7 +72,7 @@ def workdir(tmp_path_factory):
 
 
 def test_comparison_lists_every_papers_claims_with_verdicts_that_follow_the_numbers(workdir):
-    tables = workdir / "results/tables"
+    tables = workdir / "results/tinyall/tables"
     page = pd.read_csv(tables / "paper_comparison.csv", keep_default_na=False, na_values=[""])
     assert list(dict.fromkeys(page["paper"])) == PAPERS
     files = ["regime_claims", "tmu_claims", "rum_claims", "smu_claims", "survey_claims"]
@@ -96,24 +96,39 @@ def test_comparison_lists_every_papers_claims_with_verdicts_that_follow_the_numb
 
 
 def test_regime_table_covers_every_original_and_gold_model(workdir):
-    table = pd.read_csv(workdir / "results/tables/regime.csv")
+    table = pd.read_csv(workdir / "results/tinyall/tables/regime.csv")
     assert (table["model"] == "original").sum() == 3
     # gold models: 2 scenarios + TMU's class at 2 sizes (Table 1 and Fig. 3) + 4 RUM difficulty sets + rum_mix
     assert (table["model"] == "gold").sum() == (2 + 2 + 4 + 1) * 3
-    md = (workdir / "results/tables/regime.md").read_text()
+    md = (workdir / "results/tinyall/tables/regime.md").read_text()
     assert "Every original and gold model" in md and "Acc_Df is far above the gold model's" in md
     for name in ("tmu_table1", "rum_table", "smu_fullclass", "exact_methods", "tmu_claims", "survey_claims"):
-        assert "Regime: original models" in (workdir / f"results/tables/{name}.md").read_text(), name
+        assert "Regime: original models" in (workdir / f"results/tinyall/tables/{name}.md").read_text(), name
 
 
 @pytest.mark.parametrize(
     ("target", "present", "absent"),
-    [("tmu", "tmu_partition", "rum_memorization_models"), ("rum", "rum_memorization_models", "tmu_features")],
+    [
+        ("tmu", "tmu_partition", "rum_memorization_models"),
+        ("rum", "rum_memorization_models", "tmu_features"),
+        ("smu", "smu_dispersion", "tmu_features"),
+        ("survey", "exact_unlearn", "rum_memorization_models"),
+        ("baselines", "baselines_table", "tmu_features"),
+        ("figures", "smu_dispersion_figure", "tmu_claims"),
+    ],
 )
 def test_a_paper_target_builds_that_paper_alone(workdir, target, present, absent):
     jobs = job_stats(snakemake(workdir, "-n", "--forceall", target).stdout)
     assert present in jobs and absent not in jobs and "paper_comparison" not in jobs
     assert planned_jobs(workdir) == {}, "the run is complete"
+
+
+def test_report_target_writes_the_configs_html_report(workdir):
+    snakemake(workdir, "report")
+    html = (workdir / "results/tinyall/report.html").read_text(errors="replace")
+    for name in ("tmu_table1.md", "rum_table.md", "smu_fullclass.md", "paper_comparison.md", "cost_vs_quality.png"):
+        assert name in html, name
+    assert planned_jobs(workdir) == {}, "the report is a target of its own, not part of `all`"
 
 
 def test_snapshot_copies_the_small_outputs_stamped(workdir):
@@ -125,8 +140,8 @@ def test_snapshot_copies_the_small_outputs_stamped(workdir):
     assert not any(n.endswith((".pdf", ".tex")) for n in names), "small files only"
     manifest = (folder / "MANIFEST.md").read_text()
     assert "name: tinyall" in manifest
-    assert "| `paper_comparison.md` | `results/tables/paper_comparison.md` |" in manifest
+    assert "| `paper_comparison.md` | `results/tinyall/tables/paper_comparison.md` |" in manifest
     stamp = (folder / "tmu_claims.md").read_text().rsplit("---", 1)[1]
     assert "Snapshot of run `tinyall` at code version" in stamp and "config sha256" in stamp
-    same = pd.read_csv(workdir / "results/tables/paper_comparison.csv")
+    same = pd.read_csv(workdir / "results/tinyall/tables/paper_comparison.csv")
     assert pd.read_csv(folder / "paper_comparison.csv").equals(same), "CSV files are copied as they are"

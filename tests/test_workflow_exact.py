@@ -30,17 +30,17 @@ def exact_run(tmp_path_factory):
 
 def test_exact_table_figure_and_records(exact_run):
     work = exact_run
-    table = pd.read_csv(work / "results/tables/exact_methods.csv")
+    table = pd.read_csv(work / "results/tinyexact/tables/exact_methods.csv")
     assert list(table["method"]) == ["retrain", "original", "sisa", "certified", "summation"]
     assert set(table["scenario"]) == {"rand"}  # only exact.scenarios
     methods = table.set_index("method")
     assert all(methods.loc[m, "exact"].startswith("yes") for m in ("sisa", "certified", "summation"))
     assert methods.loc["summation", "seconds"] < methods.loc["retrain", "seconds"]
-    md = (work / "results/tables/exact_methods.md").read_text()
+    md = (work / "results/tinyexact/tables/exact_methods.md").read_text()
     assert "SISA S = 2, R = 3" in md and "linear head only" in md
     for ext in ("png", "pdf"):
-        assert (work / f"figures/cost_vs_quality.{ext}").stat().st_size > 1000
-    run = work / "results/runs/tinyexact"
+        assert (work / f"results/tinyexact/figures/cost_vs_quality.{ext}").stat().st_size > 1000
+    run = work / "results/tinyexact/run"
     sisa = json.loads((run / "models/rand/s0/sisa.json").read_text())
     assert sisa["exact"] is True and 0 < sisa["samples_reprocessed"] <= sisa["samples_full"]
     cert = json.loads((run / "models/rand/s0/certified.json").read_text())
@@ -49,9 +49,9 @@ def test_exact_table_figure_and_records(exact_run):
     assert {"sisa", "certified", "summation", "finetune"} <= {r["method"] for r in records}
     full = json.loads((run / "metrics/full/s0.json").read_text())
     assert "sisa" not in {r["method"] for r in full}  # not an exact scenario
-    baselines = pd.read_csv(work / "results/tables/baselines.csv")
+    baselines = pd.read_csv(work / "results/tinyexact/tables/baselines.csv")
     assert "sisa" not in set(baselines["method"])
-    claims = pd.read_csv(work / "results/tables/survey_claims.csv").set_index("id")
+    claims = pd.read_csv(work / "results/tinyexact/tables/survey_claims.csv").set_index("id")
     assert claims.loc["survey.sisa_exact", "ours"] == "1 of 1 runs bit-identical"
     assert claims.loc["survey.sisa_exact", "verdict"] == "held", "a level claim: every run identical"
     assert claims.loc["survey.certified_fast", "verdict"] == "inconclusive", "one seed: no comparison"
@@ -63,7 +63,8 @@ def test_certified_budget_change_reruns_only_what_reads_it(exact_run):
     cfg["exact"]["certified"] = {"sigma": 0.5}
     write_config(work, cfg)
     try:
-        assert planned_jobs(work) == {"exact_unlearn": 1, "evaluate": 1, "exact_report": 1, "baselines_table": 1,
-                                      "baselines_figure": 1, "regime": 1, "paper_comparison": 1, "all": 1}  # fmt: skip
+        assert planned_jobs(work) == {"exact_unlearn": 1, "evaluate": 1, "exact_report": 1, "exact_figure": 1,
+                                      "baselines_table": 1, "baselines_figure": 1, "regime": 1,
+                                      "paper_comparison": 1, "all": 1}  # fmt: skip
     finally:
         write_config(work, TINY_EXACT)

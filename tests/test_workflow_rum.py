@@ -45,7 +45,7 @@ def workdir(tmp_path_factory):
 
 
 def test_rum_table_has_every_variant_beside_the_paper(workdir):
-    table = pd.read_csv(workdir / "results/tables/rum_table.csv")
+    table = pd.read_csv(workdir / "results/tinyrum/tables/rum_table.csv")
     assert table["method"].tolist() == [
         "retrain", "finetune", "finetune-shuffle", "finetune-rumf", "salun", "salun-shuffle", "salun-rumf", "rum",
     ]  # fmt: skip
@@ -53,13 +53,13 @@ def test_rum_table_has_every_variant_beside_the_paper(workdir):
     assert table.loc[0, "tow_mean"] == 1.0 and table.loc[0, "mia_gap_mean"] == 0.0
     assert table["tow_ci95"].iloc[1:].notna().all(), "two seeds give a t-interval"
     assert table.set_index("method").loc["finetune-rumf", "paper_cifar10_tow"] == pytest.approx(0.937)
-    md = (workdir / "results/tables/rum_table.md").read_text()
+    md = (workdir / "results/tinyrum/tables/rum_table.md").read_text()
     assert "RUM_F" in md and "low: Fine-tune, medium: NegGrad+, high: SalUn" in md and "ToW (paper, CIFAR-100)" in md
-    assert "\\begin{tabular}" in (workdir / "results/tables/rum_table.tex").read_text()
+    assert "\\begin{tabular}" in (workdir / "results/tinyrum/tables/rum_table.tex").read_text()
 
 
 def test_es_and_memorization_tables(workdir):
-    tables = workdir / "results/tables"
+    tables = workdir / "results/tinyrum/tables"
     es = pd.read_csv(tables / "rum_es_values.csv")
     assert es["level"].tolist() == ["low", "medium", "high"] and (es["es_mean"] > 0).all()
     assert es["paper_es"].tolist() == pytest.approx([309.94, 1076.99, 1612.21])
@@ -81,7 +81,7 @@ def test_es_and_memorization_tables(workdir):
 
 
 def test_forget_sets_of_the_rum_scenarios(workdir):
-    run = workdir / "results/runs/tinyrum"
+    run = workdir / "results/tinyrum/run"
     mix = json.loads((run / "forget/rum_mix/s1.json").read_text())
     parts = mix["parts"]
     assert len(mix["indices"]) == 36 and [len(p) for p in parts["rumf"]] == [12, 12, 12]
@@ -97,8 +97,8 @@ def test_forget_sets_of_the_rum_scenarios(workdir):
 
 def test_figures_exist(workdir):
     for name in ("es_partitions", "difficulty", "memorization"):
-        assert (workdir / f"figures/rum_{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-        assert (workdir / f"figures/rum_{name}.pdf").read_bytes()[:5] == b"%PDF-"
+        assert (workdir / f"results/tinyrum/figures/rum_{name}.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        assert (workdir / f"results/tinyrum/figures/rum_{name}.pdf").read_bytes()[:5] == b"%PDF-"
 
 
 def test_more_memorization_models_reuse_the_trained_ones(workdir):

@@ -43,7 +43,7 @@ def workdir(tmp_path_factory):
 
 
 def test_one_table_per_setting_beside_the_paper(workdir):
-    tables = workdir / "results/tables"
+    tables = workdir / "results/tinysmu/tables"
     for setting in ("fullclass", "subclass", "random"):
         table = pd.read_csv(tables / f"smu_{setting}.csv")
         assert table["method"].tolist() == ["retrain", "original", "finetune", "ssd", "smu", "smu_paper"]
@@ -60,26 +60,26 @@ def test_one_table_per_setting_beside_the_paper(workdir):
 
 
 def test_claims_and_dispersion(workdir):
-    claims = (workdir / "results/tables/smu_claims.md").read_text()
+    claims = (workdir / "results/tinysmu/tables/smu_claims.md").read_text()
     for claim in ("MIA goes to 0", "keeps D_r accuracy", "near 0 in full-class forgetting", "SMU is better than",
                   "Scale: dataset digits", "Regime: original models"):  # fmt: skip
         assert claim in claims
-    rows = pd.read_csv(workdir / "results/tables/smu_claims.csv")
+    rows = pd.read_csv(workdir / "results/tinysmu/tables/smu_claims.csv")
     judged = rows[rows["verdict"] != "—"]
     assert judged["verdict"].isin(["held", "not held", "inconclusive"]).all() and len(judged) >= 8
-    summary = pd.read_csv(workdir / "results/tables/smu_logit_dispersion.csv")
+    summary = pd.read_csv(workdir / "results/tinysmu/tables/smu_logit_dispersion.csv")
     assert len(summary) == 3 * 3 * 3  # settings x models x groups
     assert (summary["cosine_mean"] >= 0).all() and set(summary["model"]) == {"original", "smu", "retrain"}
     for ext, magic in (("png", b"\x89PNG\r\n\x1a\n"), ("pdf", b"%PDF-")):
-        assert (workdir / f"figures/smu_logit_dispersion.{ext}").read_bytes()[: len(magic)] == magic
+        assert (workdir / f"results/tinysmu/figures/smu_logit_dispersion.{ext}").read_bytes()[: len(magic)] == magic
 
 
 def test_smu_methods_join_only_their_seeds_and_stay_out_of_the_baselines_table(workdir):
-    run = workdir / "results/runs/tinysmu"
+    run = workdir / "results/tinysmu/run"
     seed1 = [r["method"] for r in json.loads((run / "metrics/full/s1.json").read_text())]
     seed0 = [r["method"] for r in json.loads((run / "metrics/full/s0.json").read_text())]
     assert seed1 == ["retrain", "original", "finetune", "ssd", "smu"] and seed0 == ["retrain", "original", "finetune"]
-    baselines = pd.read_csv(workdir / "results/tables/baselines.csv")
+    baselines = pd.read_csv(workdir / "results/tinysmu/tables/baselines.csv")
     assert set(baselines["method"]) == {"retrain", "original", "finetune"}
 
 

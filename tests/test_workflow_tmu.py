@@ -46,7 +46,7 @@ def workdir(tmp_path_factory):
 
 
 def test_tmu_tables_have_the_papers_rows(workdir):
-    tables = workdir / "results/tables"
+    tables = workdir / "results/tinytmu/tables"
     t1 = pd.read_csv(tables / "tmu_table1.csv", dtype={"class": str})
     assert t1["class"].tolist() == ["2", "5", "avg"]
     for m in ("finetune", "neggrad", "random_label", "bad_teacher", "tmu"):
@@ -82,15 +82,15 @@ def test_tmu_tables_have_the_papers_rows(workdir):
 
 
 def test_tmu_fig3_covers_every_size(workdir):
-    fig = pd.read_csv(workdir / "results/tables/tmu_fig3.csv")
+    fig = pd.read_csv(workdir / "results/tinytmu/tables/tmu_fig3.csv")
     assert sorted(fig["n"].unique()) == [5, 10]
     assert {"NF+AF+CF", "tmu_model", "bad_teacher_model", "all_easy"} <= set(fig["source"])
-    assert (workdir / "figures/tmu_fig3.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert (workdir / "figures/tmu_fig3.pdf").read_bytes()[:5] == b"%PDF-"
+    assert (workdir / "results/tinytmu/figures/tmu_fig3.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (workdir / "results/tinytmu/figures/tmu_fig3.pdf").read_bytes()[:5] == b"%PDF-"
 
 
 def test_twin_data_comes_from_the_saved_hold_out(workdir):
-    run = workdir / "results/runs/tinytmu"
+    run = workdir / "results/tinytmu/run"
     split = json.loads((run / "split.json").read_text())
     assert split["holdout_per_class"] == 10 and len(split["holdout_source_indices"]) == 100
     info = json.loads((run / "tmu/tmu_c5_n10/s0/features.json").read_text())
@@ -109,5 +109,5 @@ def test_changing_the_classifier_reruns_only_what_depends_on_it(workdir):
     write_config(workdir, cfg, "changed.yaml")
     planned = planned_jobs(workdir, config="changed.yaml")
     # 3 partitions (2 classes + 1 extra sweep size) -> 3 TMU models -> 2 evaluations, tables, figure, claims
-    assert planned == {"tmu_partition": 3, "unlearn": 3, "evaluate": 2, "tmu_tables": 1, "tmu_figure": 1,
-                       "tmu_claims": 1, "regime": 1, "paper_comparison": 1, "all": 1}  # fmt: skip
+    assert planned == {"tmu_partition": 3, "unlearn": 3, "evaluate": 2, "tmu_tables": 1, "tmu_fig3_data": 1,
+                       "tmu_figure": 1, "tmu_claims": 1, "regime": 1, "paper_comparison": 1, "all": 1}  # fmt: skip

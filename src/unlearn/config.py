@@ -1,14 +1,21 @@
-"""Config validation at workflow start-up: the JSON schema (with defaults filled in) plus the checks a
-schema cannot express (method names, class ranges, forget sizes, dataset folders).
+"""Config validation at workflow start-up: unknown keys (with a "did you mean"), the JSON schema (with defaults
+filled in) and the checks a schema cannot express (method names and keys, epochs and milestones, class ranges,
+forget sizes, dataset folders).
 
 Every failure is a ConfigError whose message is one line naming the field, e.g.
   config error: train.lr: -0.1 is less than or equal to the minimum of 0
-  config error: methods.foo: unknown method; allowed: amnesiac, bad_teacher, ...
+  config error: methods.finetune.epocs: unknown key; did you mean 'epochs'?
+
+`python -m unlearn.config FILE [FILE ...]` checks config files the way `--configfile FILE [FILE ...]` merges them,
+naming the file and line of a YAML syntax error (`make check CONFIG=...`, and first thing in `make reproduce`).
 """
 
 from __future__ import annotations
 
 import copy
+import difflib
+import re
+import sys
 
 import yaml
 
@@ -44,12 +51,87 @@ def load_schema(path) -> dict:
         return yaml.safe_load(fh)
 
 
+# a number YAML 1.1 (PyYAML, hence Snakemake) reads as a string: 5e-4, 1e3 (it needs 5.0e-4)
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def _resolve(schema: dict, root: dict) -> dict:
+    ref = schema.get("$ref")
+    if ref:
+        node = root
+        for part in ref.lstrip("#/").split("/"):
+            node = node[part]
+        return node
+    return schema
+
+
+def _properties(schema: dict, root: dict) -> dict:
+    """A node's properties, with those of its allOf parts (a property written as {} or {default: x} inherits
+    the shared definition, e.g. the optimiser keys)."""
+    schema = _resolve(schema, root)
+    props: dict = {}
+    for part in schema.get("allOf", []):
+        props.update(_properties(part, root))
+    for key, sub in schema.get("properties", {}).items():
+        props[key] = {**props.get(key, {}), **_resolve(sub, root)}
+    return props
+
+
+def _unknown(path: tuple, key: str, allowed) -> ConfigError:
+    field = _field((*path, key))
+    close = difflib.get_close_matches(key, sorted(allowed), n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(sorted(allowed))}"
+    return ConfigError(f"config error: {field}: unknown key; {hint}")
+
+
+def _coerce(value, sub: dict):
+    """A string YAML left unparsed (5e-4) where the schema wants a number becomes that number."""
+    types = sub.get("type")
+    types = types if isinstance(types, list) else [types]
+    if isinstance(value, str) and _NUMBER.match(value.strip()):
+        if "number" in types:
+            return float(value)
+        if "integer" in types and float(value).is_integer():
+            return int(float(value))
+    if isinstance(value, list) and isinstance(sub.get("items"), dict):
+        return [_coerce(v, sub["items"]) for v in value]
+    return value
+
+
+def check_keys(node, schema: dict, root: dict, path: tuple = ()) -> None:
+    """Raise ConfigError for the first key the schema does not know (method entries: the common optimiser keys
+    plus the method's own, `methods.own_hparams`); coerce numbers YAML read as strings, in place."""
+    schema = _resolve(schema, root)
+    if not isinstance(node, dict):
+        return
+    props, extra = _properties(schema, root), schema.get("additionalProperties")
+    for key in list(node):
+        if key in props:
+            sub = props[key]
+        elif isinstance(extra, dict):
+            sub = extra
+        elif props or extra is False:
+            raise _unknown(path, key, props)
+        else:
+            continue
+        if path == ("methods",) and isinstance(node[key], dict) and key in methods.available():
+            allowed = set(_properties(root["definitions"]["optim"], root)) | set(methods.own_hparams(key))
+            for hp in node[key]:
+                if hp not in allowed:
+                    raise _unknown((*path, key), hp, allowed)
+        node[key] = _coerce(node[key], _resolve(sub, root))
+        check_keys(node[key], sub, root, (*path, key))
+
+
 def check_schema(config: dict, schema: dict) -> dict:
     """Fill defaults and validate against the schema; raise ConfigError for the first (best) error."""
     from jsonschema import Draft7Validator
     from jsonschema.exceptions import best_match
 
     config = copy.deepcopy(config)
+    if not isinstance(config, dict):
+        raise ConfigError("config error: config: expected a mapping of keys (name, dataset, model, ...)")
+    check_keys(config, schema, schema)
     validator = _with_defaults(Draft7Validator)(schema)
     error = best_match(validator.iter_errors(config))
     if error is not None:
@@ -59,11 +141,49 @@ def check_schema(config: dict, schema: dict) -> dict:
 
 def image_info(name: str) -> tuple[int, int]:
     """(channels, image size) of a dataset."""
-    return (1, 8) if name == "digits" else (3, 32)
+    kind = data_mod.dataset_kind(name)
+    return kind.channels, kind.size
+
+
+def _optim_blocks(config: dict):
+    """(field, block) of every optimiser block that trains a network."""
+    yield "train", config["train"]
+    for name, hp in config["methods"].items():
+        yield f"methods.{name}", hp or {}
+    if config.get("tmu"):
+        yield "tmu.twin", config["tmu"]["twin"]
+        yield "tmu.unlearn", config["tmu"]["unlearn"]
+
+
+def _check_schedules(config: dict) -> None:
+    """Step milestones (in epochs) must fall inside the training they decay: 0 < m < epochs."""
+    for field, block in _optim_blocks(config):
+        epochs, milestones = block.get("epochs", 1), block.get("milestones") or []
+        if milestones and block.get("schedule", "constant") != "step":
+            raise ConfigError(f"config error: {field}.milestones: only read with schedule: step (set it or drop them)")
+        for m in milestones:
+            if not 0 < m < epochs:
+                raise ConfigError(
+                    f"config error: {field}.milestones: {m} is outside the training (epochs {epochs}); the learning "
+                    f"rate would never decay there; use values in (0, {epochs})"
+                )
+
+
+def _check_plots(config: dict) -> None:
+    style = config["plots"]["style"]
+    if style != "default":
+        import matplotlib.style
+
+        if style not in matplotlib.style.available:
+            close = difflib.get_close_matches(style, matplotlib.style.available, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "see matplotlib.style.available"
+            raise ConfigError(f"config error: plots.style: unknown matplotlib style '{style}'; {hint}")
 
 
 def check_semantics(config: dict) -> None:
     ds = config["dataset"]
+    _check_schedules(config)
+    _check_plots(config)
     # methods: names and their required hyperparameters
     allowed = methods.available()
     for name, hp in config["methods"].items():
@@ -74,20 +194,24 @@ def check_semantics(config: dict) -> None:
                 raise ConfigError(f"config error: methods.{name}.{key}: required by method {name}")
     if "retrain" not in config["methods"]:
         raise ConfigError("config error: methods.retrain: required (the gold model every metric compares with)")
+    try:
+        kind = data_mod.dataset_kind(ds["name"])
+    except data_mod.DatasetError as exc:
+        raise ConfigError(f"config error: {exc}") from None
     # model
     _, size = image_info(ds["name"])
     if config["model"]["name"] == "vit" and size % int(config["model"].get("patch", 4)):
         raise ConfigError(f"config error: model.patch: must divide the image size {size}")
     # dataset: folder, then scenario sizes against the real class counts
-    if ds["name"] != "digits" and not ds.get("root"):
+    if kind.needs_root and not ds.get("root"):
         raise ConfigError(f"config error: dataset.root: required for dataset {ds['name']}")
     loaded = None
-    if ds["name"] == "digits" or not (ds.get("download") or ds.get("verify") is False):
+    if not kind.needs_root or not (ds.get("download") or ds.get("verify") is False):
         try:
             loaded = data_mod.load_dataset(ds, labels_only=True)
         except data_mod.DatasetError as exc:
             raise ConfigError(f"config error: {exc}") from None
-    k = data_mod.NUM_CLASSES[ds["name"]]
+    k = kind.num_classes
     labels = loaded.train_y if loaded is not None else None
     counts = [int((labels == c).sum()) for c in range(k)] if labels is not None else [10**9] * k
     for name, spec in config["scenarios"].items():
@@ -105,7 +229,7 @@ def check_semantics(config: dict) -> None:
     if "tmu" in config["methods"]:
         raise ConfigError("config error: methods.tmu: TMU runs as its own experiment; configure it under `tmu:`")
     if config.get("tmu"):
-        names = loaded.class_names if loaded is not None else data_mod.CIFAR_NAMES.get(ds["name"])
+        names = loaded.class_names if loaded is not None else kind.class_names
         _check_tmu(config, names if names is not None else [str(c) for c in range(k)], counts)
     if config.get("rum"):
         _check_rum(config, int(sum(counts)) if labels is not None else None)
@@ -252,6 +376,53 @@ def validate_config(config: dict, schema_path) -> dict:
     return config
 
 
-def load_config(path, schema_path) -> dict:
-    with open(path) as fh:
-        return validate_config(yaml.safe_load(fh), schema_path)
+def read_yaml(path) -> dict:
+    """One config file; a YAML syntax error names the file and line."""
+    try:
+        with open(path) as fh:
+            data = yaml.safe_load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"config error: {path}: no such config file") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}:{mark.column + 1}" if mark else str(path)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"config error: {where}: YAML syntax: {problem}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"config error: {path}: expected a mapping of keys at the top level")
+    return data
+
+
+def merge(base: dict, overlay: dict) -> dict:
+    """Snakemake's merge of several --configfile files: nested mappings merge, everything else is replaced."""
+    out = copy.deepcopy(base)
+    for key, value in overlay.items():
+        out[key] = merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+    return out
+
+
+def load_config(paths, schema_path) -> dict:
+    """Config files merged in order (an overlay after its base), validated."""
+    paths = [paths] if isinstance(paths, (str, bytes)) or not isinstance(paths, (list, tuple)) else paths
+    config: dict = {}
+    for path in paths:
+        config = merge(config, read_yaml(path))
+    return validate_config(config, schema_path)
+
+
+def main(argv: list[str]) -> int:
+    from pathlib import Path
+
+    schema = Path(__file__).resolve().parents[2] / "schemas" / "config.schema.yaml"
+    files = argv or ["config.yaml"]
+    try:
+        config = load_config(files, schema)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"config ok: {' + '.join(files)} -> results/{config['name']}/")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,12 +134,39 @@ def load_digits(test_fraction: float = 0.2, split_seed: int = 0) -> Dataset:
     return Dataset(x[tr], y[tr], x[te], y[te], [str(c) for c in range(10)])
 
 
+# what the official CIFAR python batches contain besides dicts, lists, strings, bytes and numbers: numpy arrays
+# (rebuilt by these functions) and, in files written by Python 2, byte strings re-encoded through _codecs
+_SAFE_GLOBALS = {
+    ("numpy", "ndarray"),
+    ("numpy", "dtype"),
+    ("numpy.core.multiarray", "_reconstruct"),
+    ("numpy._core.multiarray", "_reconstruct"),
+    ("numpy.core.numeric", "_frombuffer"),
+    ("numpy._core.numeric", "_frombuffer"),
+    ("_codecs", "encode"),
+}
+
+
+class UnsafePickleError(pickle.UnpicklingError):
+    pass
+
+
+class _BatchUnpickler(pickle.Unpickler):
+    """Unpickles data only: a batch file that names any other callable (a crafted file that would run code
+    on load) is refused before that callable is ever looked up."""
+
+    def find_class(self, module: str, name: str):
+        if (module, name) not in _SAFE_GLOBALS:
+            raise UnsafePickleError(f"refuses {module}.{name} (CIFAR batches hold only numpy arrays and plain data)")
+        return super().find_class(module, name)
+
+
 def _unpickle(path: Path) -> dict:
     if not path.is_file():
         raise DatasetError(f"dataset.root: missing file {path}")
     try:
         with open(path, "rb") as fh:
-            return pickle.load(fh, encoding="latin1")
+            return _BatchUnpickler(fh, encoding="latin1").load()
     except Exception as exc:
         raise DatasetError(f"dataset.root: {path} is not a CIFAR python batch ({exc})") from exc
 
@@ -239,14 +267,48 @@ def hold_out(ds: Dataset, per_class: int, seed: int) -> Dataset:
     )
 
 
+@dataclass(frozen=True)
+class DatasetKind:
+    """A dataset the workflow can run on. Adding a dataset is one entry in DATASETS: a reader returning a
+    `Dataset` (uint8 N x C x H x W images, int64 labels, class names) from the config's `dataset` section."""
+
+    num_classes: int
+    channels: int
+    size: int
+    read: Callable[[dict, bool], Dataset]  # (the `dataset` section, labels_only) -> Dataset
+    needs_root: bool = True  # the config must give dataset.root (a folder with the files)
+    class_names: list[str] | None = None  # known without reading the data (plan-only runs resolve names)
+
+
+DATASETS: dict[str, DatasetKind] = {
+    "digits": DatasetKind(
+        10, 1, 8, lambda cfg, _: load_digits(cfg.get("test_fraction", 0.2), cfg.get("split_seed", 0)), False
+    ),
+    **{
+        name: DatasetKind(
+            NUM_CLASSES[name],
+            3,
+            32,
+            lambda cfg, labels_only, name=name: load_cifar(name, cfg["root"], cfg.get("download", False), labels_only),
+            class_names=CIFAR_NAMES[name],
+        )
+        for name in ("cifar10", "cifar100")
+    },
+}
+
+
+def dataset_kind(name: str) -> DatasetKind:
+    if name not in DATASETS:
+        import difflib
+
+        close = difflib.get_close_matches(name, list(DATASETS), n=1)
+        hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(DATASETS)}"
+        raise DatasetError(f"dataset.name: unknown dataset '{name}'; {hint}")
+    return DATASETS[name]
+
+
 def load_dataset(cfg: dict, labels_only: bool = False) -> Dataset:
-    """Dispatch on `cfg["name"]` (the config's `dataset` section); then the per-class cap and the hold-out."""
-    name = cfg["name"]
-    if name == "digits":
-        ds = load_digits(cfg.get("test_fraction", 0.2), cfg.get("split_seed", 0))
-    elif name in CIFAR_LAYOUT:
-        ds = load_cifar(name, cfg["root"], cfg.get("download", False), labels_only)
-    else:
-        raise DatasetError(f"dataset.name: unknown dataset '{name}'; allowed: {', '.join(NUM_CLASSES)}")
+    """Read the config's `dataset` section through its DATASETS entry; then the per-class cap and the hold-out."""
+    ds = dataset_kind(cfg["name"]).read(cfg, labels_only)
     ds = cap_per_class(ds, cfg.get("max_train_per_class"))
     return hold_out(ds, int(cfg.get("holdout_per_class") or 0), int(cfg.get("split_seed", 0)))

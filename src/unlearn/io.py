@@ -98,8 +98,9 @@ def save_text(text: str, path) -> None:
     atomic_write(path, write)
 
 
-def setup_logging(log_path=None, name: str = "unlearn") -> logging.Logger:
-    """Log to the rule's log file (if given) and to stderr, one timestamped line per event."""
+def setup_logging(log_path=None, name: str = "unlearn", torch_job: bool = False) -> logging.Logger:
+    """Log to the rule's log file (if given) and to stderr, one timestamped line per event. The first line names
+    the host and, for jobs without torch, the device (CPU); torch jobs log theirs in `training.resolve_device`."""
     handlers = [logging.StreamHandler(sys.stderr)]
     if log_path:
         Path(log_path).parent.mkdir(parents=True, exist_ok=True)
@@ -111,4 +112,8 @@ def setup_logging(log_path=None, name: str = "unlearn") -> logging.Logger:
         handlers=handlers,
         force=True,
     )
-    return logging.getLogger(name)
+    logger = logging.getLogger(name)
+    import socket
+
+    logger.info("host %s%s", socket.gethostname(), "" if torch_job else ", device cpu (numpy job, no torch)")
+    return logger

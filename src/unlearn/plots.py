@@ -11,6 +11,24 @@ import pandas as pd
 
 from .tables import method_order
 
+# how every figure looks: the config's `plots:` section (changing it reruns only the plotting rules)
+STYLE = {"dpi": 150, "font_size": 10.0, "style": "default"}
+
+
+def configure(style: dict | None) -> None:
+    """Apply the config's `plots:` section (a matplotlib style, the base font size, the PNG resolution)."""
+    STYLE.update(style or {})
+    plt.style.use(STYLE["style"])
+    plt.rcParams["font.size"] = float(STYLE["font_size"])
+
+
+def save(fig, png, pdf) -> None:
+    """Write a figure as PNG (at the configured dpi) and PDF, then free it."""
+    fig.savefig(png, dpi=int(STYLE["dpi"]))
+    fig.savefig(pdf)
+    plt.close(fig)
+
+
 ACCURACIES = [("acc_forget", "D_f"), ("acc_retain", "D_r"), ("acc_test", "D_test")]
 
 
@@ -41,9 +59,7 @@ def baselines_figure(long: pd.DataFrame, png, pdf) -> None:
     handles, labels = axes[0, 0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="upper center", ncol=3, fontsize=9, frameon=False)
     fig.tight_layout(rect=(0, 0, 1, 0.95))
-    fig.savefig(png, dpi=150)
-    fig.savefig(pdf)
-    plt.close(fig)
+    save(fig, png, pdf)
 
 
 TMU_FIG3_LINES = [
@@ -74,6 +90,4 @@ def tmu_fig3(labels: pd.DataFrame, class_name: str, png, pdf) -> None:
     ax.set_ylim(0, 102)
     ax.legend(fontsize=8, loc="lower left")
     fig.tight_layout()
-    fig.savefig(png, dpi=150)
-    fig.savefig(pdf)
-    plt.close(fig)
+    save(fig, png, pdf)

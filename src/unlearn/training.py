@@ -89,10 +89,30 @@ def seed_everything(seed: int) -> None:
     torch.backends.cudnn.benchmark = False
 
 
+class DeviceError(SystemExit):
+    """The config asks for a GPU this host does not have (exits the job with the message, no traceback)."""
+
+
 def resolve_device(name: str = "auto") -> torch.device:
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(name)
+    """The config's `device` on this host, logged; `cuda` without a usable GPU stops the job with one line."""
+    import os
+    import socket
+
+    host = socket.gethostname()
+    if name == "cuda" and not torch.cuda.is_available():
+        visible = os.environ.get("CUDA_VISIBLE_DEVICES", "unset")
+        msg = (
+            f"device error: the config sets device: cuda, but host {host} has no usable GPU "
+            f"(CUDA_VISIBLE_DEVICES={visible}, {torch.cuda.device_count()} visible to torch); "
+            "run on a GPU node or set device: auto"
+        )
+        log.error(msg)
+        raise DeviceError(1)
+    name_used = ("cuda" if torch.cuda.is_available() else "cpu") if name == "auto" else name
+    device = torch.device(name_used)
+    gpu = f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else ""
+    log.info("device %s%s on host %s (config: device: %s)", device, gpu, host, name)
+    return device
 
 
 def make_optimizer(params, opt: dict):

@@ -3,6 +3,7 @@
 Every module in this package (except `base`) defines
 
     REQUIRED: tuple[str, ...]   # method-specific hyperparameters the config entry must give
+    OPTIONAL: tuple[str, ...]   # (optional) method-specific keys it may give; anything else is a config error
     def unlearn(model, data: UnlearnData, hp: dict, *, seed: int) -> torch.nn.Module
 
 `model` is a copy of the original model (already on data.device); `hp` is the method's config entry
@@ -31,15 +32,26 @@ def get(name: str):
     return importlib.import_module(f"{__name__}.{name}")
 
 
-def required_hparams(name: str) -> tuple[str, ...]:
-    """The method-specific keys its config entry must give (read without importing torch)."""
+def _declared(name: str, constant: str) -> tuple[str, ...]:
+    """A tuple constant of a method module, read without importing it (or torch)."""
     import ast
 
     tree = ast.parse((_HERE / f"{name}.py").read_text())
     for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "REQUIRED" for t in node.targets):
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == constant for t in node.targets):
             return tuple(ast.literal_eval(node.value))
     return ()
+
+
+def required_hparams(name: str) -> tuple[str, ...]:
+    """The method-specific keys its config entry must give."""
+    return _declared(name, "REQUIRED")
+
+
+def own_hparams(name: str) -> tuple[str, ...]:
+    """Every method-specific key its config entry may give: REQUIRED plus OPTIONAL (the common optimiser keys
+    come on top); any other key is a config error."""
+    return _declared(name, "REQUIRED") + _declared(name, "OPTIONAL")
 
 
 def module_path(name: str) -> Path:

@@ -18,6 +18,7 @@ from ..training import optimize
 from .base import UnlearnData
 
 REQUIRED = ("msteps",)
+OPTIONAL = ("temperature", "kd_weight", "ce_weight")  # defaults 4.0, 0.001, 0.99
 
 
 def distill_kl(student_logits, teacher_logits, temperature: float) -> torch.Tensor:

@@ -27,6 +27,7 @@ from ..training import optimize
 from .base import UnlearnData, cycle
 
 REQUIRED = ()
+OPTIONAL = ("ce_weight", "predictor_dim", "retain_subset", "augment")  # defaults 1.0, 64, 1000, train.augment
 
 
 def predictor(num_classes: int, dim: int = 64) -> nn.Module:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..plots import plt
+from ..plots import plt, save
 from . import LEVELS
 from .report import FACTOR_TITLES, name_of
 
@@ -29,9 +29,7 @@ def es_partitions(pca: np.ndarray, forget: dict, es: dict, png, pdf) -> None:
     axes[0].set_ylabel("PC 2")
     axes[0].legend(loc="best", fontsize=8, markerscale=2)
     fig.tight_layout()
-    fig.savefig(png, dpi=150)
-    fig.savefig(pdf)
-    plt.close(fig)
+    save(fig, png, pdf)
 
 
 def difficulty(table: pd.DataFrame, png, pdf) -> None:
@@ -50,9 +48,7 @@ def difficulty(table: pd.DataFrame, png, pdf) -> None:
     axes[0].set_ylabel("ToW ↑ (mean ± 95% CI over seeds)")
     axes[1].legend(fontsize=8)
     fig.tight_layout()
-    fig.savefig(png, dpi=150)
-    fig.savefig(pdf)
-    plt.close(fig)
+    save(fig, png, pdf)
 
 
 def memorization(scores: dict, png, pdf) -> None:
@@ -73,6 +69,4 @@ def memorization(scores: dict, png, pdf) -> None:
         ax.set_xlabel("memorization score")
         ax.set_ylabel(label)
     fig.tight_layout()
-    fig.savefig(png, dpi=150)
-    fig.savefig(pdf)
-    plt.close(fig)
+    save(fig, png, pdf)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..plots import plt
+from ..plots import plt, save
 from . import TITLES
 
 MODELS = [("original", "Original (before)"), ("smu", "SMU (after)"), ("retrain", "Retrain (gold)")]
@@ -34,6 +34,4 @@ def logit_dispersion(samples: pd.DataFrame, png, pdf) -> None:
     axes[0, 0].set_ylabel("1 − cos(z₁, z₂) of two views' logits")
     axes[0, 0].legend(fontsize=8, loc="upper left")
     fig.tight_layout()
-    fig.savefig(png, dpi=150)
-    fig.savefig(pdf)
-    plt.close(fig)
+    save(fig, png, pdf)
