@@ -229,30 +229,28 @@ def test_cifar_sample_config_validates(cifar_sample):
     assert validate_config(cfg, SCHEMA)["dataset"]["name"] == "cifar10"
 
 
-def test_snakemake_stops_before_any_job(tmp_path):
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (
+            lambda c: c["train"].update(lr=-0.5),
+            "config error: train.lr: -0.5 is less than or equal to the minimum of 0",
+        ),
+        (
+            lambda c: c["methods"]["finetune"].update(epocs=3),
+            "config error: methods.finetune.epocs: unknown key; did you mean 'epochs'?",
+        ),
+    ],
+)
+def test_snakemake_stops_before_any_job(tmp_path, mutate, message):
     bad = copy.deepcopy(BASE)
-    bad["train"]["lr"] = -0.5
+    mutate(bad)
     (tmp_path / "bad.yaml").write_text(yaml.safe_dump(bad))
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "snakemake",
-            "-s",
-            str(REPO / "Snakefile"),
-            "-d",
-            str(tmp_path),
-            "--configfile",
-            str(tmp_path / "bad.yaml"),
-            "--cores",
-            "1",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    cmd = [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "-d", str(tmp_path)]
+    cmd += ["--configfile", str(tmp_path / "bad.yaml"), "--cores", "1"]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
     assert proc.returncode != 0
-    assert "config error: train.lr: -0.5 is less than or equal to the minimum of 0" in proc.stderr
+    assert message in proc.stderr.splitlines()
     assert not (tmp_path / "results").exists()
 
 
