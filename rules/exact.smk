@@ -74,7 +74,7 @@ rule exact_report:
 
 rule exact_figure:
     input:
-        metrics=exact_report_inputs(None)["metrics"],
+        metrics=metric_files(list(config["scenarios"]), SEEDS),
         code=lib("plots", "evaluation")
         + [str(LIB_DIR / "exact" / f"{m}.py") for m in ("__init__", "plots")],
     output:

@@ -139,12 +139,6 @@ def check_schema(config: dict, schema: dict) -> dict:
     return config
 
 
-def image_info(name: str) -> tuple[int, int]:
-    """(channels, image size) of a dataset."""
-    kind = data_mod.dataset_kind(name)
-    return kind.channels, kind.size
-
-
 def _optim_blocks(config: dict):
     """(field, block) of every optimiser block that trains a network."""
     yield "train", config["train"]
@@ -199,9 +193,8 @@ def check_semantics(config: dict) -> None:
     except data_mod.DatasetError as exc:
         raise ConfigError(f"config error: {exc}") from None
     # model
-    _, size = image_info(ds["name"])
-    if config["model"]["name"] == "vit" and size % int(config["model"].get("patch", 4)):
-        raise ConfigError(f"config error: model.patch: must divide the image size {size}")
+    if config["model"]["name"] == "vit" and kind.size % int(config["model"].get("patch", 4)):
+        raise ConfigError(f"config error: model.patch: must divide the image size {kind.size}")
     # dataset: folder, then scenario sizes against the real class counts
     if kind.needs_root and not ds.get("root"):
         raise ConfigError(f"config error: dataset.root: required for dataset {ds['name']}")
