@@ -11,11 +11,11 @@ CONFIG ?=
 PAPER ?=
 ARGS ?=
 # targets go before --configfile (snakemake reads every word after it as another config file)
-SMK := $(BIN)/snakemake --profile profiles/default --cores $(CORES)
+SMK := $(BIN)/snakemake --profile profiles/local --cores $(CORES)
 CFG := $(if $(CONFIG),--configfile $(CONFIG))
 CHECK := PYTHONPATH=src $(BIN)/python -m unlearn.config $(or $(CONFIG),config.yaml)
 
-.PHONY: reproduce check test lint unit venv figures report dry-run bench snapshot clean
+.PHONY: reproduce check test lint unit venv data figures report dry-run bench gpu-check snapshot clean
 
 # make reproduce [CONFIG=configs/x.yaml] [PAPER=tmu|rum|smu|survey|baselines|comparison|figures|report]
 reproduce: $(STAMP)
@@ -25,6 +25,11 @@ reproduce: $(STAMP)
 # the config alone: unknown keys, ranges, YAML syntax (file and line), dataset folder; no job runs
 check: $(STAMP)
 	@$(CHECK)
+
+# the one-time data step of a cluster run, on a node with network (login node), never in a compute job:
+# the official CIFAR python folders into data/ (where configs/paper/*.yaml look), each checked after download
+data: $(STAMP)
+	PYTHONPATH=src $(BIN)/python -m unlearn.data fetch $(or $(DATASETS),cifar10 cifar100) --to data
 
 # every figure from the stored numbers (after a `plots:` change only the plotting rules rerun)
 figures: $(STAMP)
@@ -69,6 +74,12 @@ bench: $(STAMP)
 	$(BIN)/python bench/pipeline_timing.py
 	$(BIN)/python bench/paper_cost.py --images 256
 	$(BIN)/python bench/recipe_regime.py
+
+# on a GPU node (< 8 min): training throughput fp32/bf16/channels_last/compile vs a DataLoader loop, a reduced
+# paper DAG on CUDA, each paper config's projected GPU-hours; tables to results/gpu-check/gpu-check.md.
+# Without a GPU: one line saying so, exit status 2. ARGS="--data DIR" names the CIFAR-10 folder.
+gpu-check: $(STAMP)
+	$(BIN)/python bench/gpu_check.py $(ARGS)
 
 clean:
 	rm -rf results .snakemake

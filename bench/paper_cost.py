@@ -8,8 +8,8 @@ so no dataset is needed) x the recipe's epochs x the training-set size gives tra
 one epoch of the config's model is timed here on `--images` random CIFAR-sized images with the
 config's batch size, augmentation included, and scaled to the whole set. Unlearning, feature and
 evaluation jobs (a few epochs each) are left out: the estimate is a lower bound dominated by the
-trainings. Prints a Markdown table; run it on the GPU node for GPU-hours (bf16/channels_last are not
-used by the training loop, so the GPU number is for float32).
+trainings. Prints a Markdown table, in float32; on a GPU node `make gpu-check` (bench/gpu_check.py) gives
+the same projection in float32 and with each config's `speed` setting (bf16 + channels_last on CUDA).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ log = setup_logging(snakemake.log[0], "rum_entanglement", torch_job=True)
 set_threads(snakemake.threads)
 seed = int(snakemake.wildcards["seed"])
 rum = snakemake.params["rum"]
-device = resolve_device(snakemake.config["device"])
+device = resolve_device(snakemake.config["device"], snakemake.config["speed"])
 bundle = load_bundle(snakemake.input["data"])
 model = load_model(snakemake.input["original"], device)[0]
 emb = embed(model, bundle["train_x"], snakemake.config["evaluation"]["batch_size"], device).numpy()

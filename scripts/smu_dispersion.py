@@ -15,7 +15,7 @@ from unlearn.training import resolve_device
 log = setup_logging(snakemake.log[0], "smu_dispersion", torch_job=True)
 set_threads(snakemake.threads)
 inp, params = snakemake.input, snakemake.params
-device = resolve_device(snakemake.config["device"])
+device = resolve_device(snakemake.config["device"], snakemake.config["speed"])
 opts, augment = params["dispersion"], params["augment"]
 bundle = load_bundle(inp["data"])
 train_x, test_x = bundle["train_x"], bundle["test_x"]

@@ -23,7 +23,7 @@ log = setup_logging(snakemake.log[0], "tmu_features", torch_job=True)
 set_threads(snakemake.threads)
 w = snakemake.wildcards
 seed = int(w["seed"])
-device = resolve_device(snakemake.config["device"])
+device = resolve_device(snakemake.config["device"], snakemake.config["speed"])
 tmu, recipe, spec = snakemake.params["tmu"], snakemake.params["recipe"], snakemake.params["model"]
 feat, bs = tmu["features"], snakemake.config["evaluation"]["batch_size"]
 start = time.perf_counter()
@@ -98,6 +98,7 @@ save_npz(
     snakemake.output["features"],
     twin_features=twin_features,
     twin_easy=twin_easy,
+    twin_copy=is_copy,
     forget_features=forget_features,
     forget_idx=f_idx.numpy(),
 )

@@ -9,7 +9,7 @@ from unlearn.training import Resume, resolve_device, train_from_scratch
 log = setup_logging(snakemake.log[0], "train_original", torch_job=True)
 set_threads(snakemake.threads)
 seed = int(snakemake.wildcards["seed"])
-device = resolve_device(snakemake.config["device"])
+device = resolve_device(snakemake.config["device"], snakemake.config["speed"])
 bundle = load_bundle(snakemake.input["data"])
 info = data_info(bundle)
 recipe, spec = snakemake.params["recipe"], snakemake.params["model"]

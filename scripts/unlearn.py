@@ -15,7 +15,7 @@ log = setup_logging(snakemake.log[0], "unlearn", torch_job=True)
 set_threads(snakemake.threads)
 w = snakemake.wildcards
 seed, method, hp = int(w["seed"]), w["method"], dict(snakemake.params["hp"])
-device = resolve_device(snakemake.config["device"])
+device = resolve_device(snakemake.config["device"], snakemake.config["speed"])
 bundle = load_bundle(snakemake.input["data"])
 forget = load_json(snakemake.input["forget"])
 recipe, spec, info = snakemake.params["recipe"], snakemake.params["model"], data_info(bundle)

@@ -62,3 +62,15 @@ def test_snapshot_diff_ignores_wall_clock_and_catches_a_changed_number(tmp_path,
     assert "| survey_claims.csv | 3 | 0 |" in out, "the timing claim's row left out"
     assert snapshot_diff.main([str(old), str(changed)]) == 1
     assert "baselines.csv row 1 tow_mean: 0.812 vs 0.813" in capsys.readouterr().err
+
+
+def test_gpu_check_without_a_gpu_says_so_in_one_line_and_exits_2():
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("checks the message on a host without a GPU")
+    proc = subprocess.run([sys.executable, str(REPO / "bench" / "gpu_check.py")], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stdout == "" and "Traceback" not in proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("gpu-check needs a CUDA GPU: torch "), proc.stderr

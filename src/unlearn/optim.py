@@ -54,14 +54,18 @@ class SGD(_Optimizer):
         if g["weight_decay"]:
             grads = torch._foreach_add(grads, params, alpha=g["weight_decay"])
         if g["momentum"]:
-            bufs = []
-            for p, d in zip(params, grads, strict=True):
-                state = self.state.setdefault(id(p), {})
-                if "momentum_buffer" not in state:
-                    state["momentum_buffer"] = d.detach().clone()
-                else:
-                    state["momentum_buffer"].mul_(g["momentum"]).add_(d)
-                bufs.append(state["momentum_buffer"])
+            fresh = [id(p) not in self.state for p in params]
+            if all(fresh):  # first step: the buffers start as the gradients
+                for p, d in zip(params, grads, strict=True):
+                    self.state[id(p)] = {"momentum_buffer": d.detach().clone()}
+            else:  # one foreach kernel per operation instead of two launches per parameter
+                for p, d, new in zip(params, grads, fresh, strict=True):
+                    if new:  # a parameter that got its first gradient late
+                        self.state[id(p)] = {"momentum_buffer": torch.zeros_like(d)}
+                old = [self.state[id(p)]["momentum_buffer"] for p, new in zip(params, fresh, strict=True) if not new]
+                torch._foreach_mul_(old, g["momentum"])
+                torch._foreach_add_([self.state[id(p)]["momentum_buffer"] for p in params], grads)
+            bufs = [self.state[id(p)]["momentum_buffer"] for p in params]
             grads = torch._foreach_add(grads, bufs, alpha=g["momentum"]) if g["nesterov"] else bufs
         torch._foreach_add_(params, grads, alpha=-g["lr"])
 

@@ -16,6 +16,8 @@ import logging
 import math
 import time
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -93,8 +95,74 @@ class DeviceError(SystemExit):
     """The config asks for a GPU this host does not have (exits the job with the message, no traceback)."""
 
 
-def resolve_device(name: str = "auto") -> torch.device:
-    """The config's `device` on this host, logged; `cuda` without a usable GPU stops the job with one line."""
+@dataclass(frozen=True)
+class Speed:
+    """How training steps are computed on the device (the config's `speed` section, resolved for it).
+
+    autocast: bf16 autocast around every training step's forward pass and loss (None = float32);
+    channels_last: models are trained in the NHWC memory layout (the tensor cores' native one);
+    compile: None, or the `torch.compile` mode for the models trained with `fit` (original, gold, twin,
+      memorization, SISA constituents and the methods that retrain with the recipe): "default", or
+      "reduce-overhead" (CUDA graphs: replays a step's kernels without launching them one by one).
+    Evaluation, features and embeddings always run in float32.
+    """
+
+    autocast: torch.dtype | None = None
+    channels_last: bool = False
+    compile: str | None = None
+
+    def describe(self) -> str:
+        precision = "bf16 autocast" if self.autocast == torch.bfloat16 else "fp32"
+        return f"{precision}, channels_last {'on' if self.channels_last else 'off'}, compile {self.compile or 'off'}"
+
+
+SPEED = Speed()  # this process's setting; resolve_device(name, speed) sets it from the config
+
+
+def resolve_speed(section: dict | None, device: torch.device) -> Speed:
+    """The config's `speed` section on `device`: `auto` = bf16 autocast and channels_last on CUDA, fp32 on the CPU."""
+    section = section or {}
+    cuda = device.type == "cuda"
+    precision = section.get("precision", "auto")
+    if precision not in ("auto", "fp32", "bf16"):
+        raise ValueError(f"speed.precision: '{precision}' is not one of auto, fp32, bf16")
+    bf16 = precision == "bf16" or (precision == "auto" and cuda)
+    layout = section.get("channels_last", "auto")
+    mode = section.get("compile", False)
+    mode = "default" if mode is True else (mode or None)
+    if mode not in (None, "default", "reduce-overhead"):
+        raise ValueError(f"speed.compile: '{mode}' is not one of false, true, default, reduce-overhead")
+    channels_last = cuda if layout == "auto" else bool(layout)
+    return Speed(autocast=torch.bfloat16 if bf16 else None, channels_last=channels_last, compile=mode)
+
+
+def set_speed(speed: Speed) -> Speed:
+    """Make `speed` this process's setting; returns the previous one (tests restore it)."""
+    global SPEED
+    previous, SPEED = SPEED, speed
+    return previous
+
+
+def autocast_for(model: torch.nn.Module):
+    """The autocast context of SPEED for the device `model` lives on (a no-op for float32)."""
+    if SPEED.autocast is None:
+        return nullcontext()
+    device_type = next(model.parameters()).device.type
+    return torch.autocast(device_type, dtype=SPEED.autocast)
+
+
+def prepare_for_training(model: torch.nn.Module, *, compile_model: bool = False) -> torch.nn.Module:
+    """Apply SPEED's memory layout (in place) and, when asked and enabled, compile the model in place."""
+    if SPEED.channels_last:
+        model.to(memory_format=torch.channels_last)
+    if compile_model and SPEED.compile and getattr(model, "_compiled_call_impl", None) is None:
+        model.compile(mode=SPEED.compile)
+    return model
+
+
+def resolve_device(name: str = "auto", speed: dict | None = None) -> torch.device:
+    """The config's `device` on this host, logged; `cuda` without a usable GPU stops the job with one line.
+    With `speed` (the config's section) the process's Speed is set for that device and logged."""
     import os
     import socket
 
@@ -112,6 +180,9 @@ def resolve_device(name: str = "auto") -> torch.device:
     device = torch.device(name_used)
     gpu = f" ({torch.cuda.get_device_name(device)})" if device.type == "cuda" else ""
     log.info("device %s%s on host %s (config: device: %s)", device, gpu, host, name)
+    if speed is not None:
+        set_speed(resolve_speed(speed, device))
+        log.info("speed: %s", SPEED.describe())
     return device
 
 
@@ -163,6 +234,7 @@ def optimize(
     an epoch checkpoint (including the states of `generators`, the loaders' RNGs) is written after
     every epoch and a matching one is continued from.
     """
+    prepare_for_training(model)
     optimizer = make_optimizer(params if params is not None else model.parameters(), opt)
     base = [g["lr"] for g in optimizer.param_groups]
     epochs, history, generators = int(opt.get("epochs", 1)), [], list(generators)
@@ -189,7 +261,8 @@ def optimize(
                 factor = lr_factor(opt, epoch + i / n_batches)
                 for g, b in zip(optimizer.param_groups, base, strict=True):
                     g["lr"] = b * factor
-            loss = loss_fn(batch)
+            with autocast_for(model):
+                loss = loss_fn(batch)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -233,6 +306,7 @@ def fit(model, x, y, recipe: dict, *, seed: int, device, tag: str, resume: Resum
 
     if resume is not None:
         resume.key.update(seed=int(seed), data=data_hash(x, y))
+    prepare_for_training(model, compile_model=True)
     return optimize(model, lambda epoch: loader, loss_fn, recipe, tag=tag, resume=resume, generators=[loader.gen], **kw)
 
 
