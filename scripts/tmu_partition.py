@@ -29,6 +29,7 @@ save_json(
         "forget_idx": f["forget_idx"].tolist(),
         "twin_easy": int(f["twin_easy"].sum()),
         "twin_size": len(f["twin_easy"]),
+        "twin_copies": int(f["twin_copy"].sum()) if "twin_copy" in f else None,
         "feature_sets": result,
     },
     snakemake.output[0],

@@ -369,3 +369,28 @@ def test_claims_with_one_seed_are_inconclusive():
     verdict = {c.id: c.judgement.verdict for c in rows}
     assert verdict["tmu.delta_vs_bad_teacher"] == "inconclusive", "a comparison needs 3 seeds"
     assert verdict["tmu.rl_zero"] == "held", "a level claim is judged on the mean, and says so"
+
+
+def test_fig3_frame_reports_the_share_of_augmented_copies_per_size():
+    """Two sizes, two seeds: label accuracy mean/std per (n, source) and the twin set's copy share per size."""
+    rows = [
+        {"n": 100, "source": "NF+AF+CF", "label_acc": 80.0, "twin_copy_share": 0.0},
+        {"n": 100, "source": "NF+AF+CF", "label_acc": 90.0, "twin_copy_share": 0.0},
+        {"n": 4000, "source": "NF+AF+CF", "label_acc": 60.0, "twin_copy_share": 4118 / 4368},
+        {"n": 4000, "source": "NF+AF+CF", "label_acc": 70.0, "twin_copy_share": 4118 / 4368},
+    ]
+    frame = R.fig3_frame(pd.DataFrame(rows))
+    assert frame["label_acc_mean"].tolist() == [85.0, 65.0]
+    assert frame["n_seeds"].tolist() == [2, 2]
+    assert frame["twin_copy_share"].round(4).tolist() == [0.0, 0.9428]
+
+
+def test_eq3_twin_set_at_paper_scale_needs_copies_beyond_the_hold_out():
+    """CIFAR-10, 250 held out per class (|D| = 47,500): n = 100 needs 100 real images (no copies); the Fig. 3
+    end point n = 4,000 needs |D_t| = 4,368, of which 4,118 (94%) are copies."""
+    from unlearn.tmu.twin import choose_twin, twin_size
+
+    assert twin_size(100, 47_500) == 100
+    assert twin_size(4_000, 47_500) == 4_368
+    _, copies = choose_twin(np.arange(250), twin_size(4_000, 47_500), seed=0)
+    assert int(copies.sum()) == 4_118

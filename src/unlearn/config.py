@@ -186,6 +186,10 @@ def check_semantics(config: dict) -> None:
         for key in methods.required_hparams(name):
             if key not in (hp or {}):
                 raise ConfigError(f"config error: methods.{name}.{key}: required by method {name}")
+        for key, allowed_values in methods.choices(name).items():
+            if key in (hp or {}) and hp[key] not in allowed_values:
+                options = ", ".join(map(str, allowed_values))
+                raise ConfigError(f"config error: methods.{name}.{key}: '{hp[key]}' is not one of {options}")
     if "retrain" not in config["methods"]:
         raise ConfigError("config error: methods.retrain: required (the gold model every metric compares with)")
     try:

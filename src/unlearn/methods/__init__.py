@@ -4,6 +4,7 @@ Every module in this package (except `base`) defines
 
     REQUIRED: tuple[str, ...]   # method-specific hyperparameters the config entry must give
     OPTIONAL: tuple[str, ...]   # (optional) method-specific keys it may give; anything else is a config error
+    CHOICES: dict[str, tuple]   # (optional) the allowed values of a key, e.g. {"variant": ("paper", "rum_code")}
     def unlearn(model, data: UnlearnData, hp: dict, *, seed: int) -> torch.nn.Module
 
 `model` is a copy of the original model (already on data.device); `hp` is the method's config entry
@@ -41,6 +42,17 @@ def _declared(name: str, constant: str) -> tuple[str, ...]:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == constant for t in node.targets):
             return tuple(ast.literal_eval(node.value))
     return ()
+
+
+def choices(name: str) -> dict[str, tuple]:
+    """The allowed values of a method's keys (its CHOICES), read without importing it."""
+    import ast
+
+    tree = ast.parse((_HERE / f"{name}.py").read_text())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "CHOICES" for t in node.targets):
+            return dict(ast.literal_eval(node.value))
+    return {}
 
 
 def required_hparams(name: str) -> tuple[str, ...]:

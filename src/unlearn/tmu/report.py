@@ -207,6 +207,7 @@ def label_records(partitions, forget_sets, gold_probs, train_y, model_probs: dic
             "n": n,
             "gold_easy": int(gold.sum()),
             "twin_size": part["twin_size"],
+            "twin_copy_share": (part.get("twin_copies") or 0) / max(1, part["twin_size"]),
             "twin_hard": part["twin_size"] - part["twin_easy"],
             "one_label_twin": part["twin_easy"] in (0, part["twin_size"]),
         }
@@ -295,10 +296,15 @@ def _source_header(source: str) -> str:
 
 
 def fig3_frame(labels: pd.DataFrame) -> pd.DataFrame:
-    """Fig. 3 data: label accuracy per forget-set size and source (mean and per-seed values)."""
-    g = labels.groupby(["n", "source"])["label_acc"]
-    out = g.agg(["mean", "std", "count"]).reset_index()
-    return out.rename(columns={"mean": "label_acc_mean", "std": "label_acc_std", "count": "n_seeds"})
+    """Fig. 3 data: label accuracy per forget-set size and source (mean and per-seed values), with the share
+    of the twin set D_t that is augmented copies of held-out images at that size (the hold-out pool is fixed,
+    so large forget sets get twin sets made mostly of copies)."""
+    g = labels.groupby(["n", "source"])
+    out = g["label_acc"].agg(["mean", "std", "count"]).reset_index()
+    out = out.rename(columns={"mean": "label_acc_mean", "std": "label_acc_std", "count": "n_seeds"})
+    if "twin_copy_share" in labels:
+        out["twin_copy_share"] = g["twin_copy_share"].mean().to_numpy()
+    return out
 
 
 # ---- markdown ------------------------------------------------------------------------------------------------
