@@ -1,6 +1,6 @@
 # Machine-unlearning reproduction workflow: a table of contents.
 # Usage: `make reproduce` (embedded default), or
-#        snakemake --profile profiles/default [TARGET] --configfile configs/cifar10-sample.yaml [OVERLAY.yaml]
+#        snakemake --profile profiles/local [TARGET] --configfile configs/cifar10-sample.yaml [OVERLAY.yaml]
 # Outputs of a config: results/<name>/{tables,figures,report.html,run}.
 from snakemake.utils import min_version
 
@@ -100,6 +100,8 @@ rule report:
         "scripts/report.py"
 
 
+# On a cluster these run on the login node (the profile's local-cores), not as one sbatch job each: the
+# targets, and the cheap rules that only read and write small files (seconds each, no GPU).
 localrules:
     all,
     baselines,
@@ -110,3 +112,23 @@ localrules:
     comparison,
     figures,
     report,
+    snapshot,
+    prepare_data,
+    forget_set,
+    regime,
+    paper_comparison,
+    baselines_table,
+    baselines_figure,
+    exact_report,
+    exact_figure,
+    tmu_partition,
+    tmu_tables,
+    tmu_fig3_data,
+    tmu_figure,
+    tmu_claims,
+    rum_memorization,
+    rum_tables,
+    rum_figures,
+    rum_claims,
+    smu_tables,
+    smu_dispersion_figure,

@@ -34,7 +34,7 @@ FILES = [
 
 
 def run(work, config, cores, targets=()):
-    cmd = [sys.executable, "-m", "snakemake", "--profile", "profiles/default", "--cores", str(cores), *targets]
+    cmd = [sys.executable, "-m", "snakemake", "--profile", "profiles/local", "--cores", str(cores), *targets]
     cmd += ["--configfile", config]
     start = time.perf_counter()
     proc = subprocess.run(cmd, cwd=work, capture_output=True, text=True)

@@ -72,11 +72,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+MIN_CPUS = 4  # the cluster profile's threads per training job; a 2-core test machine declares 4 (config_overrides)
+
+
 def _node_line(gpus: int) -> str:
-    """NodeName line from `slurmd -C` (the machine's CPUs and memory), with fake GPUs."""
+    """NodeName line from `slurmd -C` (the machine's memory; its CPUs, at least MIN_CPUS), with fake GPUs."""
     out = subprocess.run([_which("slurmd"), "-C"], capture_output=True, text=True, check=True).stdout
     fields = dict(kv.split("=", 1) for kv in out.split("\n")[0].split())
-    cpus, mem = int(fields["CPUs"]), int(fields["RealMemory"])
+    cpus, mem = max(MIN_CPUS, int(fields["CPUs"])), int(fields["RealMemory"])
     gres = f" Gres=gpu:{gpus}" if gpus else ""
     return f"NodeName=localhost NodeAddr=127.0.0.1 CPUs={cpus} RealMemory={int(mem * 0.9)}{gres} State=UNKNOWN"
 
@@ -136,6 +139,7 @@ DefMemPerCPU=1000
 GresTypes=gpu
 MailProg=/bin/true
 ReturnToService=2
+SlurmdParameters=config_overrides
 MinJobAge=300
 SchedulerType=sched/backfill
 AccountingStorageType=accounting_storage/slurmdbd

@@ -179,3 +179,18 @@ def test_a_new_dataset_is_one_entry_in_DATASETS(monkeypatch):
     cfg["scenarios"]["last"]["class"] = 5
     with pytest.raises(ConfigError, match=r"scenarios\.last\.class: 5 is out of range; allowed: 0\.\.4"):
         validate_config(cfg, schema)
+
+
+def test_fetch_checks_a_present_folder_without_network_and_names_unknown_datasets(tmp_path, cifar_sample, capsys):
+    import shutil
+
+    from unlearn.data import main
+
+    shutil.copytree(cifar_sample, tmp_path / "cifar-10-batches-py")
+    assert main(["fetch", "cifar10", "--to", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.strip() == f"ok: {tmp_path / 'cifar-10-batches-py'}"
+    (tmp_path / "cifar-10-batches-py" / "test_batch").unlink()  # a partial folder is named, not used
+    assert main(["fetch", "cifar10", "--to", str(tmp_path)]) == 1
+    assert "test_batch" in capsys.readouterr().err
+    assert main(["fetch", "mnist", "--to", str(tmp_path)]) == 1
+    assert "unknown dataset 'mnist'; allowed: cifar10, cifar100" in capsys.readouterr().err

@@ -14,7 +14,7 @@ from unlearn.data import load_digits
 from unlearn.loader import predict_proba
 from unlearn.methods.base import UnlearnData
 from unlearn.methods.l1_sparse import l1_norm
-from unlearn.methods.salun import saliency_mask
+from unlearn.methods.salun import _global_mask, rum_code_mask, saliency_mask
 from unlearn.rum.entanglement import entanglement_score, es_forget_sets, es_groups, pca_2d
 from unlearn.rum.memorization import (
     confidence_proxy,
@@ -177,6 +177,49 @@ def test_salun_changes_only_salient_weights_and_forgets(problem):
     assert forget_acc(out, data) < forget_acc(model, data) - 0.3
 
 
+def test_salun_masks_paper_keeps_the_largest_rum_code_the_smallest_share():
+    """Hand-built gradients 1..10 over two tensors, threshold 0.3: the paper keeps {8, 9, 10}, RUM's code the
+    ranks below int(0.3 * 10) = 3 of the ascending sort, i.e. {1, 2, 3}."""
+    grads = {"a": torch.tensor([[3.0, 9.0], [1.0, 10.0]]), "b": torch.tensor([2.0, 8.0, 4.0, 5.0, 6.0, 7.0])}
+    paper = _global_mask(grads, 0.3, largest=True)
+    rum = _global_mask(grads, 0.3, largest=False)
+    assert paper["a"].tolist() == [[0, 1], [0, 1]] and paper["b"].tolist() == [0, 1, 0, 0, 0, 0]
+    assert rum["a"].tolist() == [[1, 0], [1, 0]] and rum["b"].tolist() == [1, 0, 0, 0, 0, 0]
+
+
+def test_salun_rum_code_variant_least_salient_mask_redrawn_labels(problem):
+    model, data = problem
+    hp = {**HP, "threshold": 0.3, "weight_decay": 0.0, "lr": 0.05, "variant": "rum_code"}
+    rum_mask = rum_code_mask(copy.deepcopy(model), data, hp, seed=0)
+    paper_mask = saliency_mask(copy.deepcopy(model), data, 0.3, 64)
+    total = sum(m.numel() for m in rum_mask.values())
+    assert sum(m.sum().item() for m in rum_mask.values()) == int(0.3 * total)  # exactly the ranks below 30%
+    overlap = sum((rum_mask[n] * paper_mask[n]).sum().item() for n in rum_mask) / total
+    assert overlap < 0.05  # least vs most salient: nearly disjoint (ties at zero gradient aside)
+    out = methods.get("salun").unlearn(copy.deepcopy(model), data, hp, seed=0)
+    before, after = dict(model.named_parameters()), dict(out.named_parameters())
+    for name, m in rum_mask.items():
+        assert torch.equal(before[name][m == 0], after[name][m == 0]), name  # only the masked weights move
+    moved = sum(int((before[n] != after[n]).sum()) for n in rum_mask)
+    assert moved > 0
+    # the paper's variant on the same problem, for contrast (its mask is the salient share)
+    paper = methods.get("salun").unlearn(copy.deepcopy(model), data, {**hp, "variant": "paper"}, seed=0)
+    assert not torch.equal(paper.state_dict()["head.weight"], out.state_dict()["head.weight"])
+
+
+def test_salun_rum_code_draws_forget_labels_anew_each_epoch_true_label_allowed(problem):
+    from unlearn.methods.salun import _RedrawnForgetLabels
+
+    _, data = problem
+    yf, n_f = data.forget[1], len(data.forget_idx)
+    a, b = (_RedrawnForgetLabels(data, HP, 0, epoch) for epoch in (0, 1))
+    assert len(a.loader.y) == len(data.y)  # D_f and D_r together
+    fa, fb = a.loader.y[:n_f], b.loader.y[:n_f]  # D_f first (the loader shuffles when iterated)
+    assert not torch.equal(fa, fb)  # redrawn per epoch
+    assert bool((fa == yf).any())  # the true label is allowed (uniform over all classes)
+    assert torch.equal(fa, _RedrawnForgetLabels(data, HP, 0, 0).loader.y[:n_f])  # seeded
+
+
 def test_scrub_moves_away_from_the_teacher_on_the_forget_set(problem):
     model, data = problem
     hp = {**HP, "epochs": 3, "msteps": 3, "lr": 0.01, "temperature": 4.0}
@@ -232,3 +275,26 @@ def test_class_centroids_order_by_distance_to_the_own_class_mean():
     assert es_groups(emb, 4)[0].tolist() == [2], "global mean 6: sample 2 (distance 4) is nearest"
     labels = np.array([0, 0, 1, 1])  # class means 0.5 and 11.5: distances 0.5, 0.5, 1.5, 1.5
     assert [g.tolist() for g in es_groups(emb, 4, labels)] == [[0], [1], [2], [3]]
+
+
+def test_memorization_models_resume_model_by_model(tmp_path):
+    """A job killed after two of its four models trains only the other two on restart; parts written under
+    another key (recipe or data changed) are trained again."""
+    from unlearn.rum.subset_models import train_range
+
+    calls = []
+
+    def train_one(k):
+        calls.append(k)
+        return {"correct": np.full(3, k, dtype=np.float32), "in_mask": np.array([True, False, k % 2 == 0])}
+
+    first = train_range([0, 1], train_one, tmp_path / "parts", "key-a")  # the job dies after model 1
+    assert calls == [0, 1] and sorted(p.name for p in (tmp_path / "parts").iterdir()) == ["model_0.npz", "model_1.npz"]
+    calls.clear()
+    again = train_range([0, 1, 2, 3], train_one, tmp_path / "parts", "key-a")
+    assert calls == [2, 3]
+    assert [r["correct"].tolist() for r in again] == [[k] * 3 for k in range(4)]
+    assert np.array_equal(again[1]["in_mask"], first[1]["in_mask"])
+    calls.clear()
+    train_range([0, 1, 2, 3], train_one, tmp_path / "parts", "key-b")  # another run: nothing reused
+    assert calls == [0, 1, 2, 3]

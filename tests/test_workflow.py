@@ -17,7 +17,18 @@ from conftest import REPO
 
 pytestmark = pytest.mark.workflow
 
-WORKFLOW_FILES = ["Snakefile", "rules", "scripts", "src", "schemas", "report", "envs", "paper_values", "config.yaml"]
+WORKFLOW_FILES = [
+    "Snakefile",
+    "rules",
+    "scripts",
+    "src",
+    "schemas",
+    "report",
+    "envs",
+    "paper_values",
+    "profiles",
+    "config.yaml",
+]
 METHODS = {
     "retrain": {},
     "finetune": {"epochs": 1, "lr": 0.02, "batch_size": 64},
@@ -286,3 +297,26 @@ def test_cuda_without_a_gpu_fails_the_first_torch_job_with_one_line(workdir):
     assert "Traceback" not in log
     data_log = (workdir / "results/nogpu/run/logs/prepare_data.log").read_text()
     assert "device cpu (numpy job, no torch)" in data_log, "every job logs its host and device"
+
+
+def test_jobs_import_the_library_from_src(tmp_path_factory):
+    """A Python with the pinned packages but without this project installed (what `--sdm conda` builds from
+    envs/unlearn.yaml) runs the jobs: the Snakefile puts the workflow's src/ on their PYTHONPATH."""
+    import site
+
+    work = copy_workflow(tmp_path_factory, "bare-python", {**TINY, "name": "bare", "seeds": [0]}, "bare.yaml")
+    bare = work / "bare-venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True)
+    (bare_site,) = bare.glob("lib/python*/site-packages")
+    # the venv's packages, as plain paths: a .pth line does not run the editable install's own .pth hook
+    (bare_site / "pins.pth").write_text("\n".join(site.getsitepackages()) + "\n")
+    python = str(bare / "bin" / "python")
+    env = {**os.environ, "PYTHONPATH": ""}
+    elsewhere = tmp_path_factory.getbasetemp()  # not the repository root, which holds src/
+    probe = subprocess.run([python, "-c", "import unlearn"], capture_output=True, text=True, env=env, cwd=elsewhere)
+    assert "No module named 'unlearn'" in probe.stderr  # the precondition: not installed for this Python
+    target = "results/bare/run/forget/fullclass/s0.json"
+    cmd = [python, "-m", "snakemake", "-s", str(work / "Snakefile"), "-d", str(work), "--cores", "1", target]
+    proc = subprocess.run([*cmd, "--configfile", str(work / "bare.yaml")], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert (work / target).is_file()

@@ -312,3 +312,44 @@ def load_dataset(cfg: dict, labels_only: bool = False) -> Dataset:
     ds = dataset_kind(cfg["name"]).read(cfg, labels_only)
     ds = cap_per_class(ds, cfg.get("max_train_per_class"))
     return hold_out(ds, int(cfg.get("holdout_per_class") or 0), int(cfg.get("split_seed", 0)))
+
+
+def fetch(names: list[str], to: str | Path) -> list[Path]:
+    """Download the official CIFAR python folders into `to` (torchvision; needs network) and check them.
+    The one-time data step of a cluster run: run it where there is network, never inside a compute job."""
+    out = []
+    for name in names:
+        if name not in CIFAR_LAYOUT:
+            raise DatasetError(f"fetch: unknown dataset '{name}'; allowed: {', '.join(sorted(CIFAR_LAYOUT))}")
+        root = Path(to) / CIFAR_LAYOUT[name][0]
+        if not root.is_dir():
+            from torchvision import datasets
+
+            cls = datasets.CIFAR10 if name == "cifar10" else datasets.CIFAR100
+            cls(root=str(Path(to)), train=True, download=True)
+        out.append(check_cifar_folder(name, root))
+    return out
+
+
+def main(argv: list[str]) -> int:
+    """python -m unlearn.data fetch cifar10 [cifar100] [--to data]: the official folders, then each checked."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m unlearn.data", description=main.__doc__)
+    parser.add_argument("command", choices=["fetch"])
+    parser.add_argument("names", nargs="+")
+    parser.add_argument("--to", default="data")
+    args = parser.parse_args(argv)
+    try:
+        for root in fetch(args.names, args.to):
+            print(f"ok: {root}")
+    except (DatasetError, OSError) as exc:  # no network, a partial folder: one line, no traceback
+        print(f"data error: {exc}", file=__import__("sys").stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

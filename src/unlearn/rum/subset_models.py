@@ -10,6 +10,7 @@ recipe on its subset S_k of D, and leaves behind, for every sample of D,
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -80,3 +81,30 @@ def train_subset_model(spec, info, x, y, recipe, holdout: dict, *, k: int, fract
         after = predict_proba(tuned, x, batch_size, device)
         divergence = symmetric_kl(before, after).numpy()
     return {"in_mask": mask, "correct": correct, "confidence": confidence, "divergence": divergence}
+
+
+def train_range(ks, train_one, parts_dir, key: str, log=None) -> list[dict]:
+    """`train_one(k)` for every k in `ks`, resumable model by model: each finished model's record is kept in
+    `parts_dir/model_<k>.npz` with `key` (a fingerprint of what it was trained on and with); a restarted job
+    (preempted, timed out) reuses the parts whose key matches and trains only the rest. The caller removes
+    `parts_dir` once its output is written."""
+    from ..io import save_npz
+
+    parts_dir = Path(parts_dir)
+    records = []
+    for k in ks:
+        part = parts_dir / f"model_{k}.npz"
+        if part.exists():
+            with np.load(part) as saved:
+                if str(saved["key"]) == key:
+                    records.append({name: saved[name] for name in saved.files if name != "key"})
+                    if log is not None:
+                        log.info("model %d: reused from %s (finished before a restart)", k, part)
+                    continue
+            if log is not None:
+                log.warning("%s belongs to another run (recipe, data or model changed); training again", part)
+        record = train_one(k)
+        parts_dir.mkdir(parents=True, exist_ok=True)
+        save_npz(part, key=np.array(key), **record)
+        records.append(record)
+    return records
