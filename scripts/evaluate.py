@@ -15,6 +15,8 @@ forget = load_json(snakemake.input["forget"])
 labels = np.load(snakemake.input["labels"])
 train_y, test_y = labels["train"], labels["test"]
 forget_idx, forgotten = np.asarray(forget["indices"], dtype=np.int64), forget["forgotten_classes"]
+if forget.get("forgotten_fine") is not None:  # CIFAR-20: the fine class's test images are the forgotten ones
+    forgotten = labels["test_fine"] == int(forget["forgotten_fine"])
 probs = {m: np.load(p) for m, p in zip(models, snakemake.input["probs"], strict=True)}
 runs = {load_json(p)["method"]: load_json(p) for p in snakemake.input["runs"]}
 probs = {m: {"train": p["train"], "test": p["test"]} for m, p in probs.items()}

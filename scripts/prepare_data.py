@@ -36,6 +36,11 @@ save_npz(
     test=ds.test_y,
     holdout=holdout_y,
     class_names=np.array(ds.class_names),
+    **(
+        {"train_fine": ds.fine_y, "test_fine": ds.fine_test_y, "fine_names": np.array(ds.fine_names)}
+        if ds.fine_y is not None
+        else {}
+    ),
 )
 # the deterministic hold-out split, as positions in the source training set (after max_train_per_class)
 held = [] if ds.holdout_idx is None else ds.holdout_idx.tolist()

@@ -34,7 +34,7 @@ def test_default_config_is_valid_and_gets_defaults():
         (lambda c: c["model"].update(name="vgg"), r"model\.name: 'vgg' is not one of \['smallcnn', 'resnet18'"),
         (
             lambda c: c["dataset"].update(name="mnist"),
-            r"dataset\.name: unknown dataset 'mnist'; allowed: digits, cifar10, cifar100$",
+            r"dataset\.name: unknown dataset 'mnist'; allowed: digits, cifar10, cifar100, cifar20$",
         ),
         (
             lambda c: c["dataset"].update(name="cifar-10"),

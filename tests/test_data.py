@@ -193,4 +193,73 @@ def test_fetch_checks_a_present_folder_without_network_and_names_unknown_dataset
     assert main(["fetch", "cifar10", "--to", str(tmp_path)]) == 1
     assert "test_batch" in capsys.readouterr().err
     assert main(["fetch", "mnist", "--to", str(tmp_path)]) == 1
-    assert "unknown dataset 'mnist'; allowed: cifar10, cifar100" in capsys.readouterr().err
+    assert "unknown dataset 'mnist'; allowed: cifar10, cifar100, cifar20" in capsys.readouterr().err
+
+
+def write_cifar100(root, n_train=400, n_test=100, seed=0):
+    """A small folder in the official cifar-100-python layout: fine label i % 100, coarse label (i % 100) // 5."""
+    rng = np.random.default_rng(seed)
+    root.mkdir()
+    for name, n in (("train", n_train), ("test", n_test)):
+        fine = np.arange(n) % 100
+        with open(root / name, "wb") as fh:
+            pickle.dump({"fine_labels": fine.tolist(), "coarse_labels": (fine // 5).tolist(),
+                         "data": rng.integers(0, 256, (n, 3072), dtype=np.uint8)}, fh)  # fmt: skip
+    with open(root / "meta", "wb") as fh:
+        pickle.dump({"fine_label_names": CIFAR_NAMES["cifar100"], "coarse_label_names": CIFAR_NAMES["cifar20"]}, fh)
+    return root
+
+
+def test_cifar20_reads_coarse_labels_and_keeps_the_fine_ones_through_the_hold_out(tmp_path):
+    root = write_cifar100(tmp_path / "cifar-100-python")
+    ds = load_dataset({"name": "cifar20", "root": str(root), "holdout_per_class": 2, "split_seed": 0})
+    assert ds.num_classes == 20 and ds.class_names[19] == "vehicles_2" and ds.fine_names[69] == "rocket"
+    assert len(ds.train_y) == 400 - 20 * 2 and len(ds.fine_y) == len(ds.train_y)
+    assert np.array_equal(ds.fine_y // 5, ds.train_y)  # each kept image's fine label stays beside its coarse one
+    assert np.array_equal(ds.fine_test_y, np.arange(100) % 100) and np.array_equal(ds.test_y, ds.fine_test_y // 5)
+    held = np.setdiff1d(np.arange(400), ds.holdout_idx)
+    assert np.array_equal(ds.fine_y, (held % 100))  # aligned with the source positions
+
+
+def test_fine_class_forget_set_and_its_forgotten_test_images():
+    from unlearn.evaluation import summarize
+    from unlearn.forget import ScenarioError, forget_indices, forgotten_test_mask
+
+    fine = np.array([69, 3, 69, 12, 69, 4])  # rocket x3
+    coarse = fine // 5
+    spec = {"kind": "fine_class", "fine": 69}
+    assert forget_indices(coarse, spec, seed=0, fine=fine).tolist() == [0, 2, 4]
+    assert forget_indices(coarse, spec, seed=9, fine=fine).tolist() == [0, 2, 4]  # all of it, seed-free
+    with pytest.raises(ScenarioError, match="fine_class needs a dataset with fine labels"):
+        forget_indices(coarse, spec, seed=0)
+    fine_test = np.array([69, 69, 68, 3])
+    mask = forgotten_test_mask(spec, fine_test // 5, fine_test)
+    assert mask.tolist() == [True, True, False, False]
+    # the super-class (13) stays: test images of rocket classified as 13 count as right, on forgotten ones too
+    test_y = fine_test // 5
+    probs = {"train": np.eye(20)[coarse], "test": np.eye(20)[[13, 0, 13, 0]]}
+    acc = summarize(probs, coarse, test_y, np.array([0, 2, 4]), mask, seed=0)["acc"]
+    assert acc["test_forgotten"] == 0.5 and acc["test_remaining"] == 1.0 and acc["forget"] == 1.0
+
+
+def test_fine_class_scenarios_resolve_names_and_need_fine_labels():
+    from conftest import REPO
+
+    from unlearn.config import ConfigError, validate_config
+
+    schema = REPO / "schemas/config.schema.yaml"
+    base = {"name": "x", "model": {"name": "smallcnn"}, "train": {"epochs": 1, "lr": 0.1}, "seeds": [0],
+            "methods": {"retrain": {}}}  # fmt: skip
+    cifar20 = {"name": "cifar20", "root": "nowhere", "verify": False}
+    cfg = validate_config(
+        {**base, "dataset": cifar20, "scenarios": {"r": {"kind": "fine_class", "fine": "rocket"}}}, schema
+    )
+    assert cfg["scenarios"]["r"]["fine"] == 69
+    with pytest.raises(ConfigError, match=r"scenarios\.r\.fine: unknown fine class 'rockets'; did you mean 'rocket'"):
+        validate_config(
+            {**base, "dataset": cifar20, "scenarios": {"r": {"kind": "fine_class", "fine": "rockets"}}}, schema
+        )
+    with pytest.raises(ConfigError, match=r"scenarios\.r\.kind: fine_class needs a dataset with fine labels"):
+        validate_config(
+            {**base, "dataset": {"name": "digits"}, "scenarios": {"r": {"kind": "fine_class", "fine": 1}}}, schema
+        )

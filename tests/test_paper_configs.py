@@ -49,6 +49,13 @@ TMU = {  # the TMU paper's text (no code released)
     "tmu.baselines": ["finetune", "neggrad", "random_label", "bad_teacher"],
 }
 FIXED = {
+    "cifar20-superclass.yaml": {  # SPEC.md: CIFAR-20, one fine class of its super-class forgotten at a time
+        "dataset.name": "cifar20",
+        **{f"scenarios.{c}.kind": "fine_class" for c in ("rocket", "mushroom", "baby", "lamp", "sea")},
+        **{f"scenarios.{c}.fine": c for c in ("rocket", "mushroom", "baby", "lamp", "sea")},
+        "methods.ssd.dampening": 1.0,
+        "methods.ssd.selection": 10.0,
+    },
     "rum-cifar10.yaml": {**RUM, "model.name": "resnet18"},
     "rum-cifar100.yaml": RUM,
     "smu-cifar10.yaml": {  # SPEC.md: the authors' code

@@ -3,6 +3,8 @@ failed jobs leaving nothing behind, the HTML report, and the CIFAR-10 sample thr
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import re
 import shutil
@@ -320,3 +322,31 @@ def test_jobs_import_the_library_from_src(tmp_path_factory):
     proc = subprocess.run([*cmd, "--configfile", str(work / "bare.yaml")], capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert (work / target).is_file()
+
+
+def test_cifar20_fine_class_scenario_through_the_workflow(tmp_path_factory):
+    """SPEC's super-class setting end to end on a small folder in the CIFAR-100 layout: the models learn the
+    20 coarse labels, D_f is every image of one fine class, and the table's forgotten-class test accuracy is
+    measured on that fine class's test images."""
+    from test_data import write_cifar100
+
+    root = write_cifar100(tmp_path_factory.mktemp("c100") / "cifar-100-python", n_train=600, n_test=200)
+    cfg = {
+        **TINY,
+        "name": "c20",
+        "dataset": {"name": "cifar20", "root": str(root)},
+        "train": {**TINY["train"], "epochs": 1},
+        "seeds": [0],
+        "scenarios": {"rocket": {"kind": "fine_class", "fine": "rocket"}},
+        "methods": {m: TINY["methods"][m] for m in ("retrain", "finetune")},
+    }
+    work = copy_workflow(tmp_path_factory, "cifar20", cfg, "c20.yaml")
+    snakemake(work, "baselines", config="c20.yaml")
+    forget = json.loads((work / "results/c20/run/forget/rocket/s0.json").read_text())
+    assert forget["indices"] == [i for i in range(600) if i % 100 == 69] and forget["forgotten_fine"] == 69
+    assert forget["forgotten_classes"] == []  # the super-class stays: no coarse class is removed
+    records = json.loads((work / "results/c20/run/metrics/rocket/s0.json").read_text())
+    gold = next(r for r in records if r["method"] == "retrain")
+    assert gold["n_forget"] == 6 and not math.isnan(gold["acc_test_forgotten"])  # 2 rocket test images
+    table = pd.read_csv(work / "results/c20/tables/baselines.csv")
+    assert set(table["scenario"]) == {"rocket"}

@@ -212,6 +212,8 @@ def check_semantics(config: dict) -> None:
     labels = loaded.train_y if loaded is not None else None
     counts = [int((labels == c).sum()) for c in range(k)] if labels is not None else [10**9] * k
     for name, spec in config["scenarios"].items():
+        if spec["kind"] == "fine_class":
+            _resolve_fine(name, spec, kind, ds["name"])
         try:
             forget.forget_size(spec, counts)
         except forget.ScenarioError as exc:
@@ -234,6 +236,26 @@ def check_semantics(config: dict) -> None:
         _check_smu(config)
     if config.get("exact"):
         _check_exact(config, int(sum(counts)) if labels is not None else None)
+
+
+def _resolve_fine(name: str, spec: dict, kind, dataset: str) -> None:
+    """A fine_class scenario's `fine` as an index (a name is looked up; the dataset must have fine labels)."""
+    if kind.fine_names is None:
+        raise ConfigError(
+            f"config error: scenarios.{name}.kind: fine_class needs a dataset with fine labels "
+            f"(dataset.name: cifar20), not {dataset}"
+        )
+    fine = spec.get("fine")
+    if isinstance(fine, str):
+        if fine not in kind.fine_names:
+            import difflib
+
+            close = difflib.get_close_matches(fine, kind.fine_names, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise ConfigError(f"config error: scenarios.{name}.fine: unknown fine class '{fine}'{hint}")
+        spec["fine"] = kind.fine_names.index(fine)
+    elif isinstance(fine, int) and not 0 <= fine < len(kind.fine_names):
+        raise ConfigError(f"config error: scenarios.{name}.fine: {fine} is out of range 0..{len(kind.fine_names) - 1}")
 
 
 def _check_exact(config: dict, n_train: int | None) -> None:

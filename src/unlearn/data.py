@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-NUM_CLASSES = {"digits": 10, "cifar10": 10, "cifar100": 100}
+NUM_CLASSES = {"digits": 10, "cifar10": 10, "cifar100": 100, "cifar20": 20}
 # The official label names (batches.meta / meta), for planning a run without the data (dataset.verify: false)
 CIFAR_NAMES = {
     "cifar10": ["airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck"],
@@ -32,6 +32,14 @@ CIFAR_NAMES = {
         "telephone", "television", "tiger", "tractor", "train", "trout", "tulip", "turtle", "wardrobe",
         "whale", "willow_tree", "wolf", "woman", "worm",
     ],
+    # CIFAR-20: CIFAR-100's images with its 20 coarse (super-class) labels; the fine labels are kept beside them
+    "cifar20": [
+        "aquatic_mammals", "fish", "flowers", "food_containers", "fruit_and_vegetables",
+        "household_electrical_devices", "household_furniture", "insects", "large_carnivores",
+        "large_man-made_outdoor_things", "large_natural_outdoor_scenes", "large_omnivores_and_herbivores",
+        "medium_mammals", "non-insect_invertebrates", "people", "reptiles", "small_mammals", "trees",
+        "vehicles_1", "vehicles_2",
+    ],
 }  # fmt: skip
 
 # name of the python-batch folder, training files, test file, meta file, label key, names key
@@ -45,6 +53,7 @@ CIFAR_LAYOUT = {
         "label_names",
     ),
     "cifar100": ("cifar-100-python", ["train"], "test", "meta", "fine_labels", "fine_label_names"),
+    "cifar20": ("cifar-100-python", ["train"], "test", "meta", "coarse_labels", "coarse_label_names"),
 }
 
 
@@ -63,6 +72,10 @@ class Dataset:
     holdout_x: np.ndarray | None = None
     holdout_y: np.ndarray | None = None
     holdout_idx: np.ndarray | None = None
+    # CIFAR-20 (super-classes): the fine CIFAR-100 label of every training / test image, and the fine names
+    fine_y: np.ndarray | None = None
+    fine_test_y: np.ndarray | None = None
+    fine_names: list[str] | None = None
 
     @property
     def num_classes(self) -> int:
@@ -224,7 +237,15 @@ def load_cifar(name: str, root, download: bool = False, labels_only: bool = Fals
     test_x, test_y = _read_batch(root / test_file, label_key, k, labels_only)
     train_y = np.concatenate([y for _, y in parts])
     train_x = None if labels_only else np.concatenate([x for x, _ in parts])
-    return Dataset(train_x, train_y, test_x, test_y, names)
+    if name != "cifar20":
+        return Dataset(train_x, train_y, test_x, test_y, names)
+    fine_names = list(meta.get("fine_label_names", [])) if isinstance(meta, dict) else []
+    if len(fine_names) != NUM_CLASSES["cifar100"]:
+        raise DatasetError(f"dataset.root: {root / meta_file} has {len(fine_names)} 'fine_label_names', expected 100")
+    fine = [_read_batch(root / f, "fine_labels", 100, labels_only=True)[1] for f in train_files]
+    fine_test = _read_batch(root / test_file, "fine_labels", 100, labels_only=True)[1]
+    return Dataset(train_x, train_y, test_x, test_y, names, fine_y=np.concatenate(fine), fine_test_y=fine_test,
+                   fine_names=fine_names)  # fmt: skip
 
 
 def cap_per_class(ds: Dataset, max_per_class: int | None) -> Dataset:
@@ -234,7 +255,9 @@ def cap_per_class(ds: Dataset, max_per_class: int | None) -> Dataset:
     keep = np.concatenate([np.flatnonzero(ds.train_y == c)[:max_per_class] for c in range(ds.num_classes)])
     keep.sort()
     x = None if ds.train_x is None else ds.train_x[keep]
-    return Dataset(x, ds.train_y[keep], ds.test_x, ds.test_y, ds.class_names)
+    fine = None if ds.fine_y is None else ds.fine_y[keep]
+    return Dataset(x, ds.train_y[keep], ds.test_x, ds.test_y, ds.class_names, fine_y=fine,
+                   fine_test_y=ds.fine_test_y, fine_names=ds.fine_names)  # fmt: skip
 
 
 def hold_out(ds: Dataset, per_class: int, seed: int) -> Dataset:
@@ -264,6 +287,9 @@ def hold_out(ds: Dataset, per_class: int, seed: int) -> Dataset:
         holdout_x=None if x is None else x[held],
         holdout_y=ds.train_y[held],
         holdout_idx=held,
+        fine_y=None if ds.fine_y is None else ds.fine_y[keep],
+        fine_test_y=ds.fine_test_y,
+        fine_names=ds.fine_names,
     )
 
 
@@ -278,6 +304,7 @@ class DatasetKind:
     read: Callable[[dict, bool], Dataset]  # (the `dataset` section, labels_only) -> Dataset
     needs_root: bool = True  # the config must give dataset.root (a folder with the files)
     class_names: list[str] | None = None  # known without reading the data (plan-only runs resolve names)
+    fine_names: list[str] | None = None  # sub-classes of the classes (CIFAR-20), for `fine_class` scenarios
 
 
 DATASETS: dict[str, DatasetKind] = {
@@ -294,6 +321,14 @@ DATASETS: dict[str, DatasetKind] = {
         )
         for name in ("cifar10", "cifar100")
     },
+    "cifar20": DatasetKind(
+        20,
+        3,
+        32,
+        lambda cfg, labels_only: load_cifar("cifar20", cfg["root"], cfg.get("download", False), labels_only),
+        class_names=CIFAR_NAMES["cifar20"],
+        fine_names=CIFAR_NAMES["cifar100"],
+    ),
 }
 
 

@@ -26,12 +26,16 @@ def _split(train_y, forget_idx, seed, n_test):
 
 def summarize(probs: dict, train_y, test_y, forget_idx, forgotten_classes, seed: int) -> dict:
     """Accuracies and MIA scores of one model. probs: {"train": N x K, "test": M x K} softmax outputs.
+    forgotten_classes: the classes a scenario removes, or a boolean mask over D_test (fine_class scenarios).
 
     MIA-efficacy uses a seeded sample of |D_test| retain points as members (SPEC.md); MIA-entropy
     uses all of D_r with balanced class weights.
     """
     retain_idx, shadow = _split(train_y, forget_idx, seed, len(test_y))
-    test_forgotten = np.isin(test_y, forgotten_classes)
+    if isinstance(forgotten_classes, np.ndarray) and forgotten_classes.dtype == bool:  # a mask over D_test
+        test_forgotten = forgotten_classes
+    else:
+        test_forgotten = np.isin(test_y, forgotten_classes)
     tr, te = probs["train"], probs["test"]
     conf_tr, conf_te = M.true_label_prob(tr, train_y), M.true_label_prob(te, test_y)
     ent_tr, ent_te = M.entropy(tr), M.entropy(te)

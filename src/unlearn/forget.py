@@ -5,6 +5,8 @@ A spec is one entry of the config's `scenarios` mapping:
   {kind: sub_class,     class: c, n: n}           n random samples of class c (TMU's sense)
   {kind: partial_class, class: c, fraction: p}    round(p * |class c|) random samples of class c (SMU's "sub-class")
   {kind: random,        n: n}  or  {fraction: p}  uniformly random training samples
+  {kind: fine_class,    fine: f}                  every training sample of fine class f (CIFAR-20: the models
+                                                  learn the super-classes; SPEC's rocket/mushroom/baby/lamp/sea)
 Indices are sorted positions into the training set.
 """
 
@@ -12,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-KINDS = ("full_class", "sub_class", "partial_class", "random")
+KINDS = ("full_class", "sub_class", "partial_class", "random", "fine_class")
 CLASS_KINDS = ("full_class", "sub_class", "partial_class")
 
 
@@ -26,6 +28,10 @@ def forget_size(spec: dict, class_counts: list[int]) -> int:
     if kind not in KINDS:
         raise ScenarioError(f"kind: unknown scenario kind '{kind}'; allowed: {', '.join(KINDS)}")
     total = int(sum(class_counts))
+    if kind == "fine_class":  # the size is the fine class's, known from the fine labels (the forget_set job)
+        if spec.get("fine") is None:
+            raise ScenarioError("fine: required for kind fine_class (a fine class index or name)")
+        return 1
     if kind in CLASS_KINDS:
         c = spec.get("class")
         if c is None:
@@ -58,9 +64,17 @@ def forget_size(spec: dict, class_counts: list[int]) -> int:
     return n
 
 
-def forget_indices(labels: np.ndarray, spec: dict, seed: int) -> np.ndarray:
-    """Sorted training-set indices of the forget set for `spec` and `seed`."""
+def forget_indices(labels: np.ndarray, spec: dict, seed: int, fine: np.ndarray | None = None) -> np.ndarray:
+    """Sorted training-set indices of the forget set for `spec` and `seed` (`fine`: the fine labels, for
+    fine_class scenarios)."""
     labels = np.asarray(labels)
+    if spec["kind"] == "fine_class":
+        if fine is None:
+            raise ScenarioError("kind: fine_class needs a dataset with fine labels (dataset.name: cifar20)")
+        chosen = np.flatnonzero(np.asarray(fine) == int(spec["fine"]))
+        if len(chosen) == 0 or len(chosen) == len(labels):
+            raise ScenarioError(f"fine: fine class {spec['fine']} has {len(chosen)} of {len(labels)} training samples")
+        return chosen.astype(np.int64)
     counts = np.bincount(labels, minlength=int(labels.max()) + 1).tolist()
     n = forget_size(spec, counts)
     rng = np.random.default_rng(int(seed))
@@ -72,3 +86,11 @@ def forget_indices(labels: np.ndarray, spec: dict, seed: int) -> np.ndarray:
 def forgotten_classes(spec: dict) -> list[int]:
     """Classes removed entirely by a scenario (used for test accuracy on forgotten vs remaining classes)."""
     return [int(spec["class"])] if spec["kind"] == "full_class" else []
+
+
+def forgotten_test_mask(spec: dict, test_y: np.ndarray, fine_test: np.ndarray | None = None) -> np.ndarray:
+    """Test images of what a scenario removes entirely: its class (full_class) or its fine class (fine_class);
+    none for the other kinds. The tables' "forgotten / remaining classes" test accuracies split on it."""
+    if spec["kind"] == "fine_class":
+        return np.asarray(fine_test) == int(spec["fine"])
+    return np.isin(np.asarray(test_y), forgotten_classes(spec))

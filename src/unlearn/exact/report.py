@@ -7,7 +7,7 @@ import pandas as pd
 
 from . import METHODS
 
-NAMES = {"sisa": "SISA", "certified": "Certified removal", "summation": "Summation form (NB)"}
+NAMES = {"sisa": "SISA (majority vote)", "certified": "Certified removal", "summation": "Summation form (NB)"}
 COLUMNS = ["acc_forget", "acc_retain", "acc_test", "mia_efficacy", "tow", "seconds", "retrain_seconds"]
 
 
