@@ -112,7 +112,7 @@ def authors_loop(x, y, spec, device, epochs, workers):
     return n / (time.perf_counter() - start), first
 
 
-def throughput(args, device, x, y) -> tuple[list[str], dict]:
+def throughput(args, device, x, y) -> list[str]:
     spec = {"name": "resnet18", "width": args.width}
     lines = [
         f"### (a) Training throughput: ResNet-18 x{args.width:g}, batch 128, crop+flip, {len(x):,} CIFAR-10 images, "
@@ -121,7 +121,7 @@ def throughput(args, device, x, y) -> tuple[list[str], dict]:
         "| loop | precision / layout | images/s | s per 50k-image epoch | vs authors' loop | first epoch (s) |",
         "|---|---|---:|---:|---:|---:|",
     ]
-    rows, measured = [], {}
+    rows = []
     ips, first = authors_loop(x.numpy(), y.numpy(), spec, device, args.epochs, args.workers)
     rows.append(("torchvision DataLoader + PIL transforms", f"fp32, {args.workers} workers", ips, first))
     base = ips
@@ -133,7 +133,6 @@ def throughput(args, device, x, y) -> tuple[list[str], dict]:
         except Exception as err:  # e.g. no compiler for torch.compile: the other rows still count
             lines.append(f"FAILED {label}: {type(err).__name__}: {str(err).splitlines()[0][:300]}")
             continue
-        measured[label] = ips
         rows.append(("ours: training.fit (TensorLoader)", label, ips, first))
         print(f"  {label}: {ips:,.0f} images/s (first epoch {first:.1f} s)", flush=True)
     failures = [line for line in lines if line.startswith("FAILED")]
@@ -141,7 +140,7 @@ def throughput(args, device, x, y) -> tuple[list[str], dict]:
     for loop, label, ips, first in rows:
         lines.append(f"| {loop} | {label} | {ips:,.0f} | {50_000 / ips:.1f} | {ips / base:.1f}x | {first:.1f} |")
     lines += ["", *failures] if failures else []
-    return lines, measured
+    return lines
 
 
 def reduced_dag(args, device) -> list[str]:
@@ -274,7 +273,7 @@ def main() -> int:
         "",
     ]
     sections, start = [head], time.perf_counter()
-    steps = [("(a) throughput", lambda: throughput(args, device, x, y)[0])]
+    steps = [("(a) throughput", lambda: throughput(args, device, x, y))]
     if not args.skip_dag:
         steps.append(("(b) reduced paper DAG", lambda: reduced_dag(args, device)))
     if not args.skip_projection:

@@ -6,6 +6,7 @@ import json
 import numpy as np
 
 from unlearn.evaluation import evaluate, summarize
+from unlearn.forget import forgotten_test_mask
 from unlearn.io import load_json, save_json, setup_logging
 
 log = setup_logging(snakemake.log[0], "evaluate")
@@ -14,9 +15,9 @@ seed, models = int(w["seed"]), list(snakemake.params["models"])
 forget = load_json(snakemake.input["forget"])
 labels = np.load(snakemake.input["labels"])
 train_y, test_y = labels["train"], labels["test"]
-forget_idx, forgotten = np.asarray(forget["indices"], dtype=np.int64), forget["forgotten_classes"]
-if forget.get("forgotten_fine") is not None:  # CIFAR-20: the fine class's test images are the forgotten ones
-    forgotten = labels["test_fine"] == int(forget["forgotten_fine"])
+forget_idx = np.asarray(forget["indices"], dtype=np.int64)
+# the test images of what the scenario removes entirely: its class, or (CIFAR-20) its fine class
+forgotten = forgotten_test_mask(forget["spec"], test_y, labels["test_fine"] if "test_fine" in labels.files else None)
 probs = {m: np.load(p) for m, p in zip(models, snakemake.input["probs"], strict=True)}
 runs = {load_json(p)["method"]: load_json(p) for p in snakemake.input["runs"]}
 probs = {m: {"train": p["train"], "test": p["test"]} for m, p in probs.items()}

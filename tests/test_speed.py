@@ -30,9 +30,11 @@ def digits():
 @pytest.fixture
 def speed():
     """Set a Speed for one test and restore the process's previous one afterwards."""
-    previous = Speed()
+    from unlearn import training
+
+    previous = training.SPEED
     try:
-        yield lambda s: set_speed(s)
+        yield set_speed
     finally:
         set_speed(previous)
 

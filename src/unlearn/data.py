@@ -221,12 +221,9 @@ def load_cifar(name: str, root, download: bool = False, labels_only: bool = Fals
     folder, train_files, test_file, meta_file, label_key, names_key = CIFAR_LAYOUT[name]
     root = Path(root)
     if download and not root.is_dir():
-        from torchvision import datasets
-
         if root.name != folder:
             raise DatasetError(f"dataset.root: with download, the folder must be named {folder}, got {root}")
-        cls = datasets.CIFAR10 if name == "cifar10" else datasets.CIFAR100
-        cls(root=str(root.parent), train=True, download=True)
+        fetch([name], root.parent)
     check_cifar_folder(name, root)
     k = NUM_CLASSES[name]
     meta = _unpickle(root / meta_file)

@@ -33,26 +33,25 @@ def get(name: str):
     return importlib.import_module(f"{__name__}.{name}")
 
 
-def _declared(name: str, constant: str) -> tuple[str, ...]:
-    """A tuple constant of a method module, read without importing it (or torch)."""
+def _constant(name: str, constant: str, default):
+    """A literal constant of a method module (REQUIRED, OPTIONAL, CHOICES), read without importing it (or torch)."""
     import ast
 
     tree = ast.parse((_HERE / f"{name}.py").read_text())
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == constant for t in node.targets):
-            return tuple(ast.literal_eval(node.value))
-    return ()
+            return ast.literal_eval(node.value)
+    return default
+
+
+def _declared(name: str, constant: str) -> tuple[str, ...]:
+    """A tuple constant of a method module (REQUIRED, OPTIONAL)."""
+    return tuple(_constant(name, constant, ()))
 
 
 def choices(name: str) -> dict[str, tuple]:
     """The allowed values of a method's keys (its CHOICES), read without importing it."""
-    import ast
-
-    tree = ast.parse((_HERE / f"{name}.py").read_text())
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "CHOICES" for t in node.targets):
-            return dict(ast.literal_eval(node.value))
-    return {}
+    return dict(_constant(name, "CHOICES", {}))
 
 
 def required_hparams(name: str) -> tuple[str, ...]:
