@@ -15,7 +15,7 @@ SMK := $(BIN)/snakemake --profile profiles/local --cores $(CORES)
 CFG := $(if $(CONFIG),--configfile $(CONFIG))
 CHECK := PYTHONPATH=src $(BIN)/python -m unlearn.config $(or $(CONFIG),config.yaml)
 
-.PHONY: reproduce check test lint unit venv data figures report dry-run bench gpu-check snapshot clean
+.PHONY: reproduce check test lint unit venv data figures report dry-run bench gpu-check mutants snapshot clean
 
 # make reproduce [CONFIG=configs/x.yaml] [PAPER=tmu|rum|smu|survey|baselines|comparison|figures|report]
 reproduce: $(STAMP)
@@ -80,6 +80,11 @@ bench: $(STAMP)
 # Without a GPU: one line saying so, exit status 2. ARGS="--data DIR" names the CIFAR-10 folder.
 gpu-check: $(STAMP)
 	$(BIN)/python bench/gpu_check.py $(ARGS)
+
+# planted bugs: each mutant in bench/mutants.py applied alone to a copy of the tree, the unit tests run against it;
+# prints which the tests catch (ARGS="--jobs 2" for two at a time, ARGS="--only ID,ID" for some). ~15-40 min.
+mutants: $(STAMP)
+	$(BIN)/python bench/mutants.py $(ARGS)
 
 clean:
 	rm -rf results .snakemake

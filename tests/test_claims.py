@@ -70,6 +70,11 @@ def test_regime_line_from_model_outputs():
     assert text.startswith("Regime: original models 87.5% on D (min 75.0%) / 75.0% on D_test (2 models)")
     assert "gold models 99.5% on their D_r (min 99.5%) / 40.0% on D_test (1 model)" in text and "**not met**" in text
     assert "met." in regime.text(regime.summary(originals.iloc[:1], regime.gold_stats(gold)))
+    # every model must fit, not the mean: 99.5% on average with one model at 98.5% is not the regime
+    close = pd.DataFrame({"seed": [0, 1, 2], "train_acc": [1.0, 1.0, 0.985], "test_acc": [0.5] * 3})
+    s = regime.summary(close, regime.gold_stats(gold))
+    assert s["original"]["train_mean"] == pytest.approx(0.995) and not s["fits"]
+    assert s["fits"] is False and regime.summary(close.iloc[:2], regime.gold_stats(gold))["fits"] is True
 
 
 def _regime_records(gold_forget_random):
@@ -103,6 +108,16 @@ def test_regime_claims_follow_the_numbers(gold_random, gap_verdict):
     underfit = originals.assign(train_acc=[1.0, 0.98, 1.0])
     rows = {c.id: c for c in comparison.regime_claims(_regime_records(gold_random), underfit, kinds, None)}
     assert rows["regime.original_fits"].judgement.verdict == C.NOT_HELD, "every model must fit, not the mean"
+
+
+def test_regime_table_lists_every_original_and_gold_model_with_its_own_accuracies():
+    originals = pd.DataFrame({"seed": [0, 1], "train_acc": [1.0, 0.98], "test_acc": [0.46, 0.44]})
+    records = _regime_records((0.45, 0.44, 0.46))
+    table = comparison.regime_table(originals, pd.concat([records, records.iloc[:1]]))  # a repeated record: one row
+    assert table["model"].tolist() == ["original"] * 2 + ["gold"] * 6
+    assert table.iloc[1].tolist() == ["original", "", 1, 0.98, 0.44]
+    gold = table[table["model"] == "gold"].set_index(["scenario", "seed"])
+    assert gold.loc[("rand", 2)].tolist() == ["gold", 0.999, 0.44] and gold.loc[("full", 0), "test_acc"] == 0.45
 
 
 def test_comparison_page_lists_every_row_with_its_verdict():

@@ -33,6 +33,28 @@ def test_cifar10_sample_reads_with_exact_counts(cifar_sample):
     assert np.bincount(capped.train_y).tolist() == [100] * 10
 
 
+def _pixels_match_the_raw_rows(images, raw):
+    """The official layout: each row is 1,024 red bytes, then green, then blue, each plane row by row. Checked at
+    hand-picked positions (corners, a row break, a plane break) and then for every byte by the same formula."""
+    for i, c, r, col in [(0, 0, 0, 0), (0, 0, 0, 31), (0, 0, 1, 0), (0, 1, 0, 0), (1, 2, 31, 31), (7, 1, 5, 17)]:
+        assert images[i, c, r, col] == raw[i, c * 1024 + r * 32 + col], (i, c, r, col)
+    c, r, col = np.meshgrid(np.arange(3), np.arange(32), np.arange(32), indexing="ij")
+    assert np.array_equal(images[:8], raw[:8][:, c * 1024 + r * 32 + col])
+
+
+def test_cifar10_pixels_are_the_raw_batch_bytes_channel_major(cifar_sample):
+    def raw_rows(name):
+        with open(cifar_sample / name, "rb") as fh:
+            batch = pickle.load(fh, encoding="bytes")
+        return np.asarray(batch[b"data"] if b"data" in batch else batch["data"])  # Python 2 or 3 pickle keys
+
+    raw, raw_test = raw_rows("data_batch_1"), raw_rows("test_batch")
+    ds = load_cifar("cifar10", cifar_sample)
+    _pixels_match_the_raw_rows(ds.train_x, raw)
+    _pixels_match_the_raw_rows(ds.test_x, raw_test)
+    assert not np.array_equal(ds.train_x[0], ds.train_x[0].transpose(0, 2, 1)), "a real image is not symmetric"
+
+
 def test_missing_folder_and_file_are_named(tmp_path):
     with pytest.raises(DatasetError, match=r"dataset\.root: folder not found"):
         load_cifar("cifar10", tmp_path / "nope")
@@ -147,6 +169,9 @@ def test_cifar100_layout_is_read(tmp_path):
     ds = load_dataset({"name": "cifar100", "root": str(root)})
     assert ds.num_classes == 100 and ds.train_x.shape == (300, 3, 32, 32) and len(ds.test_y) == 50
     assert np.bincount(ds.train_y).tolist() == [3] * 100
+    with open(root / "train", "rb") as fh:
+        raw = pickle.load(fh)["data"]
+    _pixels_match_the_raw_rows(load_cifar("cifar100", root).train_x, raw)
 
 
 def test_download_needs_the_official_folder_name(tmp_path):

@@ -48,6 +48,40 @@ def test_sisa_votes(digits600):
     assert torch.allclose(weighted.sum(1), torch.ones(50), atol=1e-5)
 
 
+class Fixed(torch.nn.Module):
+    """A constituent whose softmax output on the i-th image of a batch is row i of `probs`."""
+
+    def __init__(self, probs):
+        super().__init__()
+        self.register_buffer("logits", torch.log(torch.tensor(probs, dtype=torch.float64)))
+
+    def forward(self, x):
+        return self.logits[: len(x)]
+
+
+# four constituents' outputs on three images, 3 classes: image 0: votes 0, 0, 2, 1 -> class 0 (2 of 4);
+# image 1: votes 2, 1, 2, 1 -> a tie of 1 and 2 -> the lower, 1 (class 0 has no vote); image 2: votes 2, 1, 1, 0
+# -> class 1, while the mean softmax favours 2 (the first constituent is sure of it)
+CONSTITUENTS = [
+    [[0.6, 0.1, 0.3], [0.1, 0.2, 0.7], [0.01, 0.01, 0.98]],
+    [[0.5, 0.3, 0.2], [0.2, 0.5, 0.3], [0.3, 0.4, 0.3]],
+    [[0.2, 0.3, 0.5], [0.3, 0.3, 0.4], [0.3, 0.4, 0.3]],
+    [[0.1, 0.8, 0.1], [0.1, 0.6, 0.3], [0.4, 0.3, 0.3]],
+]
+
+
+def test_sisa_votes_on_constituents_with_known_outputs():
+    sisa = SISA(SPEC, {}, RECIPE, shards=4, slices=1, seed=0)
+    sisa.models = [Fixed(p) for p in CONSTITUENTS]
+    x = torch.zeros(3, 1, 8, 8, dtype=torch.uint8)
+    votes = sisa.predict_proba(x)
+    assert votes.tolist() == [[0.5, 0.25, 0.25], [0.0, 0.5, 0.5], [0.25, 0.5, 0.25]]
+    assert votes.argmax(1).tolist() == [0, 1, 1], "majority; a tie goes to the lower class"
+    weighted = sisa.predict_proba(x, weighted=True)
+    assert torch.allclose(weighted, torch.tensor(CONSTITUENTS).mean(0), atol=1e-6), "weighted = mean softmax"
+    assert weighted.argmax(1).tolist() == [1, 2, 2], "the mean softmax disagrees with the vote on images 0 and 2"
+
+
 @pytest.mark.parametrize(
     ("shards", "slices", "message"),
     [(0, 2, r"sisa\.shards: must be a positive integer"), (2, 0, r"sisa\.slices: must be a positive integer"),
@@ -115,3 +149,53 @@ def test_certified_sequence_of_single_point_requests_stays_within_budget():
     assert out["requests"] == 5 and out["retrains"] == 0
     assert sorted(set(range(400)) - set(model.ids.tolist())) == [0, 5, 17, 42, 300]
     assert 0 < model.gradient_residual() <= float(model.spent.max()) <= model.budget
+
+
+# --- the survey's exact-methods table and claims on hand-built per-seed numbers ---------------------------------
+def _runs(sisa_reprocessed, certified_exact):
+    runs = []
+    for seed in (0, 1, 2):
+        runs += [
+            {"scenario": "rand", "seed": seed, "method": "sisa", "seconds": 2.0, "retrain_seconds": 10.0,
+             "exact": True, "samples_reprocessed": sisa_reprocessed + seed, "samples_full": 100},
+            {"scenario": "rand", "seed": seed, "method": "certified", "seconds": 0.5, "requests": 10,
+             "retrain_seconds": 1.0 + 0.1 * seed, "exact": certified_exact[seed], "retrains": 0},
+            {"scenario": "rand", "seed": seed, "method": "summation", "seconds": 0.01, "retrain_seconds": 0.1,
+             "exact": True, "max_stat_gap": 0.0},
+        ]  # fmt: skip
+    return runs
+
+
+@pytest.mark.parametrize(
+    ("reprocessed", "certified_exact", "cheaper", "certified"),
+    [(40, [True, True, True], "held", "held"), (140, [False, False, False], "not held", "not held")],
+)
+def test_survey_claims_follow_the_numbers(reprocessed, certified_exact, cheaper, certified):
+    import pandas as pd
+
+    from unlearn.exact import report
+
+    v = {c.id: c.judgement.verdict for c in report.claims(_runs(reprocessed, certified_exact), pd.DataFrame())}
+    assert v["survey.sisa_cheaper"] == cheaper, "SISA reprocesses 40% (or 140%) of a full training's samples"
+    assert v["survey.certified_certified"] == certified
+    assert v["survey.certified_fast"] == "held" and v["survey.sisa_exact"] == v["survey.summation_exact"] == "held"
+
+
+def test_exact_table_averages_each_methods_seeds():
+    import pandas as pd
+
+    from unlearn.exact import report
+
+    rows = [{"scenario": "rand", "seed": s, "method": m, "acc_forget": a + 0.1 * s, "acc_retain": 0.9,
+             "acc_test": 0.5, "mia_efficacy": 0.2 * s, "tow": 0.7, "seconds": 1.0 + s}
+            for s in (0, 1, 2) for m, a in (("retrain", 0.3), ("original", 0.6), ("sisa", 0.4))]  # fmt: skip
+    long = pd.DataFrame(rows)
+    table = report.exact_table(long, [r for r in _runs(40, [True] * 3) if r["method"] == "sisa"])
+    assert table["method"].tolist() == ["retrain", "original", "sisa"]
+    sisa = table.set_index("method").loc["sisa"]
+    assert sisa["acc_forget"] == pytest.approx(0.5) and sisa["mia_efficacy"] == pytest.approx(0.2)
+    assert sisa["retrain_seconds"] == 10.0 and sisa["exact"] == "yes"
+    assert table.set_index("method").loc["retrain", "retrain_seconds"] == pytest.approx(2.0), "gold: its own time"
+    shown = report.display(table)
+    assert shown["Acc D_f"].tolist() == ["40.0", "70.0", "50.0"]
+    assert shown.loc[shown["method"] == "SISA (majority vote)", "MIA"].item() == "0.200"

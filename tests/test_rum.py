@@ -298,3 +298,102 @@ def test_memorization_models_resume_model_by_model(tmp_path):
     calls.clear()
     train_range([0, 1, 2, 3], train_one, tmp_path / "parts", "key-b")  # another run: nothing reused
     assert calls == [0, 1, 2, 3]
+
+
+# --- the RUM table and claims on hand-built per-seed numbers ---------------------------------------------------
+def _paper_frames():
+    import pandas as pd
+    from conftest import REPO
+
+    return {name: pd.read_csv(REPO / "paper_values" / f"rum_{name}.csv")
+            for name in ("table", "es_values", "es_by_memorization")}  # fmt: skip
+
+
+def _rum_records(low_tow, high_tow, rumf_tow):
+    """Per seed: ToW of fine-tune on the low/high ES and memorization sets, and on rum_mix for each RUM-table row."""
+    import pandas as pd
+
+    rows = []
+    for seed in (0, 1, 2):
+        for factor in ("es", "mem"):
+            for level, tow in (("low", low_tow), ("high", high_tow)):
+                rows.append({"scenario": plan.scenario_name(factor, level), "seed": seed, "method": "finetune",
+                             "tow": tow + 0.01 * seed, "mia_gap": 0.1, "tow_mia": 0.5, "acc_forget": 0.5})  # fmt: skip
+        for method, tow, gap in (("retrain", 1.0, 0.0), ("finetune", 0.80, 0.20), ("finetune-shuffle", 0.82, 0.18),
+                                 ("finetune-rumf", rumf_tow, 0.10), ("rum", 0.95, 0.05)):  # fmt: skip
+            rows.append({"scenario": plan.MIX, "seed": seed, "method": method, "tow": tow + 0.01 * seed,
+                         "mia_gap": gap + 0.02 * seed, "tow_mia": 0.3, "acc_forget": 0.5})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _es_frame(es_low, es_high):
+    import pandas as pd
+
+    rows = [{"seed": s, "factor": f, "level": lv, "es": v + s}
+            for s in (0, 1, 2) for f in ("es", "mem")
+            for lv, v in (("low", es_low), ("medium", (es_low + es_high) / 2), ("high", es_high))]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize(
+    ("low_tow", "high_tow", "rumf_tow", "es_low", "es_high", "harder", "rumf", "ordered", "distinct"),
+    [(0.9, 0.6, 0.9, 10.0, 50.0, "held", "held", "held", "not held"),
+     (0.6, 0.9, 0.7, 50.0, 10.0, "not held", "not held", "not held", "held")],
+)  # fmt: skip
+def test_rum_claims_follow_the_numbers(low_tow, high_tow, rumf_tow, es_low, es_high, harder, rumf, ordered, distinct):
+    from unlearn.rum import report
+
+    rum = {"difficulty": ["finetune"], "methods": ["finetune"], "select": {"low": "finetune", "medium": "finetune",
+           "high": "finetune"}}  # fmt: skip
+    claims = report.claims(_rum_records(low_tow, high_tow, rumf_tow), _es_frame(es_low, es_high), rum, _paper_frames())
+    v = {c.id: c.judgement.verdict for c in claims}
+    assert v["rum.harder_es.finetune"] == v["rum.harder_mem.finetune"] == harder
+    assert v["rum.rumf_vs_vanilla.finetune"] == v["rum.rumf_vs_shuffle.finetune"] == rumf
+    assert v["rum.es_ordered"] == ordered
+    assert v["rum.distinct"] == distinct  # the high-memorization set less entangled than the low one
+    assert v["rum.rum_best"] == ("held" if rumf_tow < 0.95 else "not held")
+
+
+def test_rum_table_reads_each_rows_own_tow_and_mia_gap():
+    from unlearn.rum import report
+
+    select = {"low": "finetune", "medium": "finetune", "high": "finetune"}
+    methods = ["retrain", "finetune", "finetune-shuffle", "finetune-rumf", "rum"]
+    table = report.rum_table(_rum_records(0.9, 0.6, 0.9), methods, _paper_frames()["table"], select)
+    row = table.set_index("method").loc["finetune-shuffle"]
+    assert row["tow_mean"] == pytest.approx(0.83) and row["mia_gap_mean"] == pytest.approx(0.20)
+    assert row["mia_gap_std"] == pytest.approx(0.02) and row["n_seeds"] == 3
+    assert row["tow_ci95"] == pytest.approx(4.302653 * 0.01 / np.sqrt(3), rel=1e-5)
+    assert row["paper_cifar10_tow"] == pytest.approx(_paper_value("cifar10", "finetune-shuffle", "tow"))
+    shown = report.rum_table_display(table)
+    assert shown.loc[2, "MIA gap ↓ (ours)"] == "0.200 ± 0.020" and shown.loc[2, "ToW ↑ (ours)"] == "0.830 ± 0.025"
+
+
+def _paper_value(dataset, method, metric):
+    t = _paper_frames()["table"]
+    return float(t[(t["dataset"] == dataset) & (t["method"] == method) & (t["metric"] == metric)]["value"].iloc[0])
+
+
+def test_difficulty_and_es_tables_read_their_own_sets():
+    from unlearn.rum import report
+
+    records = _rum_records(0.9, 0.6, 0.9)
+    mem = records["scenario"].str.startswith("rum_mem")
+    records.loc[mem, "tow"] -= 0.5  # the memorization sets' ToW differ from the ES sets'
+    table = report.difficulty_table(records, ["finetune"]).set_index(["factor", "level"])
+    assert table.loc[("es", "low"), "tow_mean"] == pytest.approx(0.91)
+    assert table.loc[("mem", "low"), "tow_mean"] == pytest.approx(0.41)
+    assert table.loc[("mem", "high"), "tow_mean"] == pytest.approx(0.11)
+    shown = report.difficulty_display(report.difficulty_table(records, ["finetune"]))
+    assert shown.loc[0, "ToW high memorization"] == "0.110 ± 0.025"
+    paper = _paper_frames()
+    es = report.es_values_table([{"es": {"low": 1.0 + s, "medium": 5.0, "high": 9.0 - s}, "picks": [0, 4, 9],
+                                  "groups": 10, "n": 100} for s in (0, 1, 2)], paper["es_values"])  # fmt: skip
+    assert es["es_mean"].tolist() == [2.0, 5.0, 8.0] and es["es_std"].tolist() == [1.0, 0.0, 1.0]
+    assert es["paper_es"].tolist() == [309.94, 1076.99, 1612.21]
+    by_mem = report.es_by_memorization_table(
+        [{"low": 3.0, "medium": 2.0, "high": 1.0}] * 2,
+        {"low": 0.1, "medium": 0.5, "high": 0.9},
+        paper["es_by_memorization"],
+    )
+    assert by_mem["paper_es"].tolist() == [21134.127, 32785.711, 14736.591] and by_mem["es_mean"].tolist() == [3, 2, 1]

@@ -394,3 +394,24 @@ def test_eq3_twin_set_at_paper_scale_needs_copies_beyond_the_hold_out():
     assert twin_size(4_000, 47_500) == 4_368
     _, copies = choose_twin(np.arange(250), twin_size(4_000, 47_500), seed=0)
     assert int(copies.sum()) == 4_118
+
+
+@pytest.mark.parametrize(("twin_easy", "one_label"), [(3, False), (0, True), (4, True)])
+def test_label_records_score_each_source_against_the_gold_models_correctness(twin_easy, one_label):
+    """D_f = 4 images of class 1; the gold model gets the first three right. Each labelling's accuracy is the share of
+    D_f whose easy/hard label matches that, by hand."""
+    train_y = np.array([0, 1, 1, 1, 1, 0])
+    forget = {"scenario": "tmu_c1_n4", "seed": 0, "indices": [1, 2, 3, 4]}
+    gold = np.eye(2)[[0, 1, 1, 1, 0, 0]]  # right on images 1, 2, 3 (D_f positions 0, 1, 2)
+    easy = {"NF+AF+CF": [True, True, False, False], "NF": [True, True, True, True], "AF": [False] * 4,
+            "CF": [True, False, True, False]}  # fmt: skip
+    part = {"scenario": "tmu_c1_n4", "seed": 0, "forget_idx": [1, 2, 3, 4], "twin_size": 4, "twin_easy": twin_easy,
+            "twin_copies": 1, "feature_sets": {k: {"easy": v} for k, v in easy.items()}}  # fmt: skip
+    tmu_model = np.eye(2)[[0, 0, 1, 1, 1, 0]]  # right on D_f positions 1, 2, 3
+    labels = R.label_records([part], [forget], [gold], train_y, {"tmu": [tmu_model]}).set_index("source")
+    assert labels["label_acc"].to_dict() == {"NF+AF+CF": 75.0, "NF": 75.0, "AF": 25.0, "CF": 75.0,
+                                             "tmu_model": 50.0, "all_easy": 75.0}  # fmt: skip
+    assert labels.loc["tmu_model", "predicted_easy"] == 3 and labels.loc["all_easy", "predicted_easy"] == 4
+    assert (labels["gold_easy"] == 3).all() and (labels["class"] == 1).all() and (labels["n"] == 4).all()
+    assert (labels["twin_copy_share"] == 0.25).all() and (labels["twin_hard"] == 4 - twin_easy).all()
+    assert (labels["one_label_twin"] == one_label).all()

@@ -1,0 +1,386 @@
+"""Planted-bug check: do the unit tests notice a plausible bug in the code that makes the numbers users read?
+
+Each mutant below replaces one snippet of one library file with a plausible mistake (a swapped set, a lost
+absolute value, a missing factor, a method that skips its defining step). The script copies the working tree
+to a temporary folder once, applies one mutant at a time there, runs the unit tests (`-m "not workflow and not
+cluster"`, stopping at the first failure) against the copy, and prints a table: which mutants the tests caught,
+and the first test that failed. The checkout itself is never modified.
+
+    python bench/mutants.py                   # every mutant (a survivor costs one full unit run, ~1.5 min)
+    python bench/mutants.py --only tow_no_test_factor,sisa_vote_argmin
+    python bench/mutants.py --list            # ids and descriptions only
+    python bench/mutants.py --out mutants.md  # also write the table as Markdown
+
+A new change to evaluation, metrics, tables, reports or a method: add its plausible bugs here, run the script,
+and add tests until each is caught. Exit status: 0 when every mutant is caught, 1 otherwise (2: bad usage, or
+the unmutated tests fail, which makes the check meaningless).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+TOP_LEVEL_SKIP = {".git", ".venv", ".snakemake", "results", "data", ".whl", ".gpudata", "logs", "benchmarks"}
+
+
+def _ignore(folder, names):
+    """What the copy leaves out: the top level's runs, venv and data; caches anywhere."""
+    top = Path(folder).resolve() == REPO
+    return {n for n in names if (top and n in TOP_LEVEL_SKIP) or n in ("__pycache__", ".pytest_cache")}
+
+
+@dataclass(frozen=True)
+class Mutant:
+    id: str
+    file: str  # relative to the repository root
+    old: str  # must occur exactly once in the file
+    new: str
+    what: str
+    first: tuple[str, ...] = ()  # test files to run first (only for speed: every unit test runs on a survivor)
+
+
+EV, ME, TA = "src/unlearn/evaluation.py", "src/unlearn/metrics.py", "src/unlearn/tables.py"
+MUTANTS = [
+    # --- the evaluation record (evaluation.py) ---
+    Mutant("mia_eff_nonmembers_dr", EV, "M.mia_efficacy(conf_tr[shadow], conf_te,",
+           "M.mia_efficacy(conf_tr[shadow], conf_tr[retain_idx],",
+           "MIA-efficacy fitted with D_r instead of D_test as the non-members", ("tests/test_evaluation.py",)),
+    Mutant("mia_ent_members_shadow", EV, "M.mia_entropy(ent_tr[retain_idx],", "M.mia_entropy(ent_tr[shadow],",
+           "MIA-entropy fitted with the |D_test| member sample instead of all of D_r", ("tests/test_evaluation.py",)),
+    Mutant("act_dist_on_test", EV,
+           'M.activation_distance(probs_u["train"][forget_idx], probs_g["train"][forget_idx])',
+           'M.activation_distance(probs_u["test"], probs_g["test"])',
+           "activation distance computed on D_test instead of D_f", ("tests/test_evaluation.py",)),
+    Mutant("tow_mia_from_entropy_gap", EV, 'M.tow_mia(u["acc"], g["acc"], gap_eff)',
+           'M.tow_mia(u["acc"], g["acc"], M.gap(u["mia_entropy"], g["mia_entropy"]))',
+           "ToW-MIA built from the entropy-MIA gap instead of the efficacy gap", ("tests/test_evaluation.py",)),
+    Mutant("test_forgotten_remaining_swapped", EV,
+           '"test_forgotten": M.accuracy(te[test_forgotten], test_y[test_forgotten]),\n'
+           '            "test_remaining": M.accuracy(te[~test_forgotten], test_y[~test_forgotten]),',
+           '"test_forgotten": M.accuracy(te[~test_forgotten], test_y[~test_forgotten]),\n'
+           '            "test_remaining": M.accuracy(te[test_forgotten], test_y[test_forgotten]),',
+           "accuracy on forgotten and remaining test classes swapped", ("tests/test_evaluation.py",)),
+    Mutant("member_sample_first_rows", EV,
+           "shadow = rng.choice(retain_idx, size=min(n_test, len(retain_idx)), replace=False)",
+           "shadow = retain_idx[: min(n_test, len(retain_idx))]",
+           "MIA member sample = the first |D_test| retain points, not a seeded random sample",
+           ("tests/test_evaluation.py",)),
+    Mutant("retain_acc_includes_forget", EV, '"retain": M.accuracy(tr[retain_idx], train_y[retain_idx]),',
+           '"retain": M.accuracy(tr, train_y),', "D_r accuracy computed on all of D (D_f included)",
+           ("tests/test_evaluation.py",)),
+    Mutant("gold_mia_recorded_as_own", EV, '"gold_mia_efficacy": g["mia_efficacy"],',
+           '"gold_mia_efficacy": u["mia_efficacy"],', "the gold model's MIA-efficacy column shows the model's own",
+           ("tests/test_evaluation.py",)),
+    Mutant("delta_on_retain", EV, 'M.alignment_delta(u["acc"]["forget"], g["acc"]["forget"])',
+           'M.alignment_delta(u["acc"]["retain"], g["acc"]["retain"])', "Δ computed on D_r instead of D_f",
+           ("tests/test_evaluation.py",)),
+    Mutant("entropy_gap_is_efficacy_gap", EV, '"mia_entropy_gap": M.gap(u["mia_entropy"], g["mia_entropy"]),',
+           '"mia_entropy_gap": gap_eff,', "the MIA-entropy gap column repeats the efficacy gap",
+           ("tests/test_evaluation.py",)),
+    # --- metrics.py ---
+    Mutant("gap_no_abs", ME, "return abs(value_unlearned - value_gold)", "return value_unlearned - value_gold",
+           "the MIA gap without its absolute value", ("tests/test_metrics.py", "tests/test_evaluation.py")),
+    Mutant("tow_no_test_factor", ME, 'for k in ("forget", "retain", "test")]))\n\n\ndef tow_mia',
+           'for k in ("forget", "retain")]))\n\n\ndef tow_mia', "ToW without its D_test factor",
+           ("tests/test_metrics.py", "tests/test_evaluation.py")),
+    Mutant("tow_mia_keeps_forget_factor", ME,
+           'return float((1.0 - mia_gap_value) * np.prod([1.0 - abs(acc_u[k] - acc_g[k]) for k in ("retain", "test")]))',
+           'return float((1.0 - mia_gap_value) * np.prod([1.0 - abs(acc_u[k] - acc_g[k]) for k in ("forget", "retain", "test")]))',
+           "ToW-MIA multiplies the forget-accuracy factor as well", ("tests/test_metrics.py",)),
+    Mutant("mia_eff_member_share", ME, "return float(1.0 - clf.predict(forget_conf.reshape(-1, 1)).mean())",
+           "return float(clf.predict(forget_conf.reshape(-1, 1)).mean())",
+           "MIA-efficacy reports the member share of D_f", ("tests/test_metrics.py",)),
+    Mutant("mia_eff_svc_c1", ME, 'SVC(C=3, gamma="auto", kernel="rbf")', 'SVC(C=1, gamma="scale", kernel="rbf")',
+           "MIA-efficacy's SVC with other settings than the authors' (C=1, gamma=scale)",
+           ("tests/test_conformance.py", "tests/test_metrics.py")),
+    Mutant("mia_ent_unbalanced", ME, 'LogisticRegression(class_weight="balanced")', "LogisticRegression()",
+           "MIA-entropy's logistic regression without balanced class weights",
+           ("tests/test_conformance.py", "tests/test_metrics.py")),
+    Mutant("entropy_in_bits", ME, "def entropy(probs: np.ndarray) -> np.ndarray:\n    p = np.clip(probs, 1e-12, 1.0)\n    return -np.sum(p * np.log(p), axis=1)",
+           "def entropy(probs: np.ndarray) -> np.ndarray:\n    p = np.clip(probs, 1e-12, 1.0)\n    return -np.sum(p * np.log2(p), axis=1)",
+           "entropy in bits instead of nats (thresholds move)", ("tests/test_metrics.py",)),
+    Mutant("act_dist_l1", ME, "np.mean(np.linalg.norm(probs_u - probs_g, axis=1))",
+           "np.mean(np.abs(probs_u - probs_g).sum(axis=1))", "activation distance with the L1 instead of the L2 norm",
+           ("tests/test_metrics.py",)),
+    Mutant("t_interval_z", ME, "stats.t.ppf(0.5 + confidence / 2, len(v) - 1)", "stats.norm.ppf(0.5 + confidence / 2)",
+           "the interval's half-width with the normal quantile instead of Student's t", ("tests/test_metrics.py",)),
+    Mutant("t_interval_ddof0", ME, "v.std(ddof=1) / math.sqrt(len(v))", "v.std() / math.sqrt(len(v))",
+           "the interval from the population (ddof=0) standard deviation", ("tests/test_metrics.py",)),
+    Mutant("accuracy_empty_zero", ME, 'if len(labels) == 0:\n        return float("nan")',
+           "if len(labels) == 0:\n        return 0.0", "an empty set's accuracy shown as 0 instead of blank",
+           ("tests/test_metrics.py",)),
+    # --- tables.py ---
+    Mutant("aggregate_pools_scenarios", TA, 'part = long[(long["scenario"] == scenario) & (long["method"] == method)]',
+           'part = long[long["method"] == method]', "aggregate pools every scenario's rows into each scenario",
+           ("tests/test_tables.py",)),
+    Mutant("aggregate_std_ddof0", TA, 'row[f"{col}_std"] = values.std(ddof=1) if len(values) > 1',
+           'row[f"{col}_std"] = values.std(ddof=0) if len(values) > 1', "the std over seeds with ddof=0",
+           ("tests/test_tables.py",)),
+    Mutant("display_tow_std_not_ci", TA, 'spread_col = f"{col}_ci95" if col in CI_COLUMNS else f"{col}_std"',
+           'spread_col = f"{col}_std"', "ToW cells show the std instead of the 95% t-interval",
+           ("tests/test_tables.py",)),
+    Mutant("format_spread_unscaled", TA, 'text += f" ± {spread * scale:.{decimals}f}"',
+           'text += f" ± {spread:.{decimals}f}"', "the ± part of a percent cell left as a fraction",
+           ("tests/test_tables.py",)),
+    Mutant("nseeds_counts_rows", TA, '"n_seeds": int(part["seed"].nunique())', '"n_seeds": len(part)',
+           "n_seeds counts rows, not seeds", ("tests/test_tables.py",)),
+    # --- claims ---
+    Mutant("compare_held_at_zero", "src/unlearn/claims.py", "    if lo > 0:\n        return HELD",
+           "    if lo >= 0 or hi > 0:\n        return HELD", "a comparison held when only the upper end clears 0",
+           ("tests/test_claims.py",)),
+    Mutant("level_direction", "src/unlearn/claims.py", "margins = (threshold - v) if at_most else (v - threshold)",
+           "margins = (v - threshold) if at_most else (threshold - v)", "a level claim judged in the wrong direction",
+           ("tests/test_claims.py",)),
+    Mutant("combine_any_held", "src/unlearn/claims.py", "if all(v == HELD for v in verdicts):",
+           "if any(v == HELD for v in verdicts):", "a combined claim held when any part holds",
+           ("tests/test_claims.py",)),
+    Mutant("regime_fit_mean", "src/unlearn/regime.py", 'fitted = [out[k]["train_min"] >= FIT',
+           'fitted = [out[k]["train_mean"] >= FIT', "the regime judged on the mean, not every model",
+           ("tests/test_claims.py",)),
+    Mutant("rum_claim_harder_reversed", "src/unlearn/rum/report.py",
+           'C.compare(_diff(low, high), "ToW(low) − ToW(high)")', 'C.compare(_diff(high, low), "ToW(low) − ToW(high)")',
+           "RUM's 'harder on the high set' claim judged the other way round", ("tests/test_rum.py",)),
+    Mutant("rum_claim_distinct_reversed", "src/unlearn/rum/report.py",
+           'C.compare(_diff(m["low"], m["high"]), "ES(low mem) − ES(high mem)")',
+           'C.compare(_diff(m["high"], m["low"]), "ES(low mem) − ES(high mem)")',
+           "RUM's ES-vs-memorization claim judged the other way round", ("tests/test_rum.py",)),
+    Mutant("rum_table_gap_reads_tow_mia", "src/unlearn/rum/report.py",
+           'parse_method(method)\n        tow, gap = _stats(part["tow"]), _stats(part["mia_gap"])',
+           'parse_method(method)\n        tow, gap = _stats(part["tow"]), _stats(part["tow_mia"])', "the RUM table's MIA-gap column reads ToW-MIA",
+           ("tests/test_rum.py",)),
+    Mutant("smu_claim_gap_reversed", "src/unlearn/smu/report.py",
+           'C.compare(_diff(b_gap, gap), "gap baseline − SMU")', 'C.compare(_diff(gap, b_gap), "gap baseline − SMU")',
+           "SMU's 'smaller MIA gap than the baseline' judged the other way round", ("tests/test_smu.py",)),
+    Mutant("smu_speedup_inverted", "src/unlearn/smu/report.py", "gold / s if s and", "s / gold if s and",
+           "SMU's speed-up column inverted (method time / gold time)", ("tests/test_smu.py",)),
+    Mutant("tmu_claim_delta_reversed", "src/unlearn/tmu/claims.py",
+           'C.compare(_diff(delta[other], delta["tmu"]), f"{name_of(other)} Δ − TMU Δ (pts)")',
+           'C.compare(_diff(delta["tmu"], delta[other]), f"{name_of(other)} Δ − TMU Δ (pts)")',
+           "TMU's 'Δ below the baseline's' judged the other way round", ("tests/test_tmu.py",)),
+    Mutant("tmu_claim_ad_reversed", "src/unlearn/tmu/claims.py",
+           'C.combine([C.compare(_diff(ad[m], ad["tmu"])) for m in BASELINES], "TMU vs each baseline")',
+           'C.combine([C.compare(_diff(ad["tmu"], ad[m])) for m in BASELINES], "TMU vs each baseline")',
+           "TMU's smallest-activation-distance claim judged the other way round", ("tests/test_tmu.py",)),
+    Mutant("tmu_table_forget_is_test", "src/unlearn/tmu/report.py",
+           'row.update({f"{m}_acc_test": vals["acc_test"], f"{m}_acc_forget": vals["acc_forget"]})',
+           'row.update({f"{m}_acc_test": vals["acc_forget"], f"{m}_acc_forget": vals["acc_test"]})',
+           "TMU's table swaps Acc_test and Acc_Df", ("tests/test_tmu.py",)),
+    Mutant("exact_claim_sisa_saved_reversed", "src/unlearn/exact/report.py",
+           'saved = 1 - sisa["samples_reprocessed"] / sisa["samples_full"]',
+           'saved = sisa["samples_reprocessed"] / sisa["samples_full"] - 1',
+           "the survey's 'SISA is cheaper' claim judged on the wrong sign", ("tests/test_exact.py",)),
+    Mutant("exact_table_mean_of_first_seed", "src/unlearn/exact/report.py",
+           'row |= {c: float(part[c].astype(float).mean()) for c in COLUMNS}',
+           'row |= {c: float(part[c].astype(float).iloc[0]) for c in COLUMNS}',
+           "the exact-methods table shows the first seed instead of the mean", ("tests/test_exact.py",)),
+    # --- methods ---
+    Mutant("finetune_on_all_of_d", "src/unlearn/methods/finetune.py", "x, y = data.retain", "x, y = data.x, data.y",
+           "fine-tune trains on all of D (D_f included)", ("tests/test_methods.py",)),
+    Mutant("finetune_does_nothing", "src/unlearn/methods/finetune.py",
+           '    cross_entropy_epochs(model, data, x, y, hp, seed=seed, tag="finetune")\n', "",
+           "fine-tune returns the original model untouched", ("tests/test_methods.py",)),
+    Mutant("random_label_true_labels", "src/unlearn/methods/random_label.py",
+           "random_other_labels(yf, data.num_classes, seed)", "yf",
+           "Random Labeling keeps D_f's true labels", ("tests/test_methods.py",)),
+    Mutant("random_labels_may_be_true", "src/unlearn/methods/base.py",
+           "torch.randint(1, num_classes, y.shape, generator=gen)", "torch.randint(0, num_classes, y.shape, generator=gen)",
+           "the random 'other' label can be the true one", ("tests/test_methods.py",)),
+    Mutant("amnesiac_no_repair", "src/unlearn/methods/amnesiac.py", 'if int(hp["repair_epochs"]) > 0:', "if False:",
+           "Amnesiac skips its repair epochs on D_r", ("tests/test_methods.py",)),
+    Mutant("amnesiac_repairs_on_forget", "src/unlearn/methods/amnesiac.py",
+           'cross_entropy_epochs(model, data, *data.retain, repair,', 'cross_entropy_epochs(model, data, *data.forget, repair,',
+           "Amnesiac repairs on D_f instead of D_r", ("tests/test_methods.py",)),
+    Mutant("bad_teacher_teachers_swapped", "src/unlearn/methods/bad_teacher.py",
+           "target = mask * bad + (1 - mask) * good", "target = mask * good + (1 - mask) * bad",
+           "Bad Teacher distils the competent teacher on D_f and the incompetent one on D_r",
+           ("tests/test_methods.py",)),
+    Mutant("bad_teacher_competent_twice", "src/unlearn/methods/bad_teacher.py",
+           "incompetent = build_model(data.model_spec, data.info).to(data.device).eval()",
+           "incompetent = copy.deepcopy(model).eval()", "Bad Teacher's incompetent teacher is the original model",
+           ("tests/test_methods.py",)),
+    Mutant("neggrad_descends", "src/unlearn/methods/neggrad.py", "return -F.cross_entropy(model(xb), yb)",
+           "return F.cross_entropy(model(xb), yb)", "NegGrad descends on D_f", ("tests/test_methods.py",)),
+    Mutant("neggrad_plus_alpha_swapped", "src/unlearn/methods/neggrad_plus.py",
+           "return alpha * F.cross_entropy(model(xr), yr) - (1 - alpha) * F.cross_entropy(model(xf), yf)",
+           "return (1 - alpha) * F.cross_entropy(model(xr), yr) - alpha * F.cross_entropy(model(xf), yf)",
+           "NegGrad+ weighs D_f with alpha and D_r with 1 - alpha", ("tests/test_methods.py",)),
+    Mutant("scrub_max_step_descends", "src/unlearn/methods/scrub.py", 'return -distill_kl(out, ref, t)',
+           "return distill_kl(out, ref, t)", "SCRUB's max step pulls the student towards the teacher on D_f",
+           ("tests/test_rum.py",)),
+    Mutant("scrub_kl_no_t2", "src/unlearn/methods/scrub.py",
+           'return F.kl_div(log_p, q, reduction="batchmean") * t * t', 'return F.kl_div(log_p, q, reduction="batchmean")',
+           "SCRUB's DistillKL without the T² factor", ("tests/test_conformance.py", "tests/test_rum.py")),
+    Mutant("ssd_selects_below", "src/unlearn/methods/ssd.py", "mask = i_f > selection * i_d", "mask = i_f < selection * i_d",
+           "SSD dampens the weights less important to D_f", ("tests/test_smu.py",)),
+    Mutant("l1_weight_not_decayed", "src/unlearn/methods/l1_sparse.py",
+           'state["weight"] = alpha * (1.0 - epoch / epochs)', 'state["weight"] = alpha',
+           "l1-sparse keeps its full penalty every epoch (no linear decay)", ("tests/test_rum.py",)),
+    Mutant("sisa_vote_argmin", "src/unlearn/exact/sisa.py", "one_hot(probs.argmax(2), probs.shape[2])",
+           "one_hot(probs.argmin(2), probs.shape[2])", "SISA's vote counts each constituent's least likely class",
+           ("tests/test_exact.py",)),
+    Mutant("sisa_weighted_is_max", "src/unlearn/exact/sisa.py", "return probs.mean(0)", "return probs.max(0).values",
+           "SISA's weighted vote takes the elementwise max, not the mean softmax", ("tests/test_exact.py",)),
+    Mutant("sisa_tie_highest_class", "src/unlearn/exact/sisa.py", "return votes / votes.sum(1, keepdim=True)",
+           "votes = votes + 1e-3 * torch.arange(votes.shape[1])\n        return votes / votes.sum(1, keepdim=True)",
+           "SISA's ties go to the highest class instead of the lowest", ("tests/test_exact.py",)),
+    Mutant("salun_mask_per_layer_share", "src/unlearn/methods/salun.py", "return _global_mask(grads, threshold, largest=True)",
+           "return _global_mask(grads, 1.0 - threshold, largest=True)",
+           "SalUn's paper mask keeps 1 - threshold of the weights instead of the threshold share", ("tests/test_rum.py",)),
+    # --- more report code ---
+    Mutant("smu_paper_units_ignored", "src/unlearn/smu/report.py",
+           'row[f"{r[\'metric\']}_mean"] = float(r["value"]) * PAPER_UNITS[r["unit"]]',
+           'row[f"{r[\'metric\']}_mean"] = float(r["value"])', "SMU's paper row read without its unit (percent as fraction)",
+           ("tests/test_smu.py",)),
+    Mutant("rum_difficulty_es_only", "src/unlearn/rum/report.py",
+           'part = records[(records["scenario"] == scenario_name(factor, level)) & (records["method"] == method)]',
+           'part = records[(records["scenario"] == scenario_name("es", level)) & (records["method"] == method)]',
+           "RUM's difficulty table shows the ES sets' ToW in the memorization columns too", ("tests/test_rum.py",)),
+    Mutant("rum_es_by_mem_paper_es", "src/unlearn/rum/report.py",
+           'p = paper[paper["scenario"] == scenario_name("mem", level)]',
+           'p = paper[paper["scenario"] == scenario_name("es", level)]',
+           "RUM's ES-by-memorization table shows the paper's ES-set values", ("tests/test_rum.py",)),
+    Mutant("rum_stats_std_ddof0", "src/unlearn/rum/report.py", "std = float(np.std(v, ddof=1))", "std = float(np.std(v))",
+           "RUM tables' std over seeds with ddof=0", ("tests/test_rum.py",)),
+    Mutant("tmu_all_easy_inverted", "src/unlearn/tmu/report.py",
+           '"label_acc": 100 * float(gold.mean()), "predicted_easy": len(y)',
+           '"label_acc": 100 * float(1 - gold.mean()), "predicted_easy": len(y)',
+           "TMU's all-easy baseline scored as the share of hard samples", ("tests/test_tmu.py",)),
+    Mutant("tmu_one_label_flag_only_all_hard", "src/unlearn/tmu/report.py",
+           '"one_label_twin": part["twin_easy"] in (0, part["twin_size"]),',
+           '"one_label_twin": part["twin_easy"] == 0,', "TMU's one-label twin flag misses all-easy twin sets",
+           ("tests/test_tmu.py",)),
+    Mutant("tmu_acc_forget_not_percent", "src/unlearn/tmu/report.py", 'for col in ("acc_test", "acc_forget"):',
+           'for col in ("acc_test",):', "TMU's tables show Acc_Df as a fraction beside percentages", ("tests/test_tmu.py",)),
+    Mutant("regime_table_gold_test_is_retain", "src/unlearn/comparison.py",
+           '"test_acc": r.acc_test} for r in gold.itertuples()]', '"test_acc": r.acc_retain} for r in gold.itertuples()]',
+           "the regime table's gold test accuracy shows D_r accuracy", ("tests/test_claims.py",)),
+    Mutant("n_retain_counts_d", EV, '"n_retain": len(train_y) - len(forget_idx),', '"n_retain": len(train_y),',
+           "the record's |D_r| counts all of D", ("tests/test_evaluation.py",)),
+    # --- data ---
+    Mutant("cifar_hwc_layout", "src/unlearn/data.py", "return data.reshape(-1, 3, 32, 32), y",
+           "return data.reshape(-1, 32, 32, 3).transpose(0, 3, 1, 2), y",
+           "CIFAR pixels read as height-width-channel (same shape, wrong layout)", ("tests/test_data.py",)),
+    Mutant("cifar_row_col_swapped", "src/unlearn/data.py", "return data.reshape(-1, 3, 32, 32), y",
+           "return data.reshape(-1, 3, 32, 32).transpose(0, 1, 3, 2), y", "CIFAR images transposed (rows ↔ columns)",
+           ("tests/test_data.py",)),
+]  # fmt: skip
+
+
+def check(mutants: list[Mutant]) -> None:
+    """Every mutant's snippet occurs exactly once in its file (else the list is stale)."""
+    bad = []
+    for m in mutants:
+        n = (REPO / m.file).read_text().count(m.old)
+        if n != 1:
+            bad.append(f"{m.id}: its snippet occurs {n} times in {m.file}")
+    if len({m.id for m in mutants}) != len(mutants):
+        bad.append("duplicate mutant ids")
+    if bad:
+        sys.exit("mutants: " + "; ".join(bad))
+
+
+def run_tests(copy: Path, first: tuple[str, ...], timeout: int) -> tuple[bool, str, float]:
+    """(passed, first failing test or '', seconds) of the unit tests in `copy`."""
+    env = {**os.environ, "PYTHONPATH": str(copy / "src"), "PYTHONDONTWRITEBYTECODE": "1"}
+    cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-m", "not workflow and not cluster",
+           "--no-header", "-rf", *first, "tests"]  # fmt: skip
+    first = tuple(f for f in first if (copy / f).is_file())
+    start = time.perf_counter()
+    try:
+        out = subprocess.run(cmd, cwd=copy, env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False, f"(timed out after {timeout} s)", time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    failed = [line.split()[1] for line in out.stdout.splitlines() if line.startswith(("FAILED ", "ERROR "))]
+    if out.returncode == 0:
+        return True, "", seconds
+    return False, failed[0] if failed else f"(pytest exit {out.returncode})", seconds
+
+
+def make_copy(copy: Path) -> Path:
+    """The working tree copied to `copy`, as a checkout of its own (the docs tests list tracked files), with the
+    shared data beside it where the configs and tests look for it (../shared)."""
+    shutil.copytree(REPO, copy, ignore=_ignore)
+    subprocess.run(["git", "init", "-q"], cwd=copy, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=copy, check=True)
+    shared = copy.parent / "shared"
+    if (REPO.parent / "shared").is_dir() and not shared.exists():
+        shared.symlink_to(REPO.parent / "shared")
+    return copy
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", help="comma-separated mutant ids")
+    ap.add_argument("--list", action="store_true", help="list the mutants and exit")
+    ap.add_argument("--out", help="also write the result table as Markdown to this file")
+    ap.add_argument("--timeout", type=int, default=900, help="seconds per unit-test run")
+    ap.add_argument("--no-baseline", action="store_true", help="skip the unmutated run")
+    ap.add_argument("--jobs", type=int, default=1, help="mutants tested side by side (one copy of the tree each)")
+    args = ap.parse_args(argv)
+    mutants = MUTANTS
+    if args.only:
+        wanted = args.only.split(",")
+        unknown = sorted(set(wanted) - {m.id for m in MUTANTS})
+        if unknown:
+            print(f"mutants: unknown id(s) {', '.join(unknown)}", file=sys.stderr)
+            return 2
+        mutants = [m for m in MUTANTS if m.id in wanted]
+    check(mutants)
+    if args.list:
+        for m in mutants:
+            print(f"{m.id:36s} {m.file:40s} {m.what}")
+        return 0
+    with tempfile.TemporaryDirectory(prefix="mutants-") as tmp:
+        copies = [make_copy(Path(tmp) / f"repo{i}") for i in range(max(1, args.jobs))]
+        if not args.no_baseline:
+            ok, failed, secs = run_tests(copies[0], (), args.timeout)
+            print(f"baseline (no mutant): {'passed' if ok else 'FAILED at ' + failed} in {secs:.0f} s", flush=True)
+            if not ok:
+                return 2
+        free: queue.Queue[Path] = queue.Queue()
+        for c in copies:
+            free.put(c)
+        done = []
+
+        def one(m: Mutant):
+            copy = free.get()
+            path = copy / m.file
+            original = path.read_text()
+            path.write_text(original.replace(m.old, m.new))
+            try:
+                ok, failed, secs = run_tests(copy, m.first, args.timeout)
+            finally:
+                path.write_text(original)
+                free.put(copy)
+            done.append(m.id)
+            print(f"[{len(done)}/{len(mutants)}] {m.id}: {'caught by ' + failed if not ok else 'NOT CAUGHT'} "
+                  f"({secs:.0f} s)", flush=True)  # fmt: skip
+            return m, not ok, failed, secs
+
+        with ThreadPoolExecutor(max_workers=len(copies)) as pool:
+            rows = list(pool.map(one, mutants))
+    caught = sum(r[1] for r in rows)
+    lines = ["| mutant | file | planted bug | caught by |", "|---|---|---|---|"]
+    lines += [f"| `{m.id}` | `{m.file}` | {m.what} | {'`' + f + '`' if c else '**not caught**'} |"
+              for m, c, f, _ in rows]  # fmt: skip
+    table = "\n".join(lines) + f"\n\n{caught} of {len(rows)} planted bugs caught by the unit tests.\n"
+    print("\n" + table)
+    if args.out:
+        Path(args.out).write_text(table)
+    return 0 if caught == len(rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
