@@ -88,6 +88,12 @@ MUTANTS = [
     Mutant("entropy_gap_is_efficacy_gap", EV, '"mia_entropy_gap": M.gap(u["mia_entropy"], g["mia_entropy"]),',
            '"mia_entropy_gap": gap_eff,', "the MIA-entropy gap column repeats the efficacy gap",
            ("tests/test_evaluation.py",)),
+    Mutant("gold_summary_mias_swapped", EV,
+           '"mia_efficacy": record["mia_efficacy"],\n        "mia_entropy": record["mia_entropy"],',
+           '"mia_efficacy": record["mia_entropy"],\n        "mia_entropy": record["mia_efficacy"],',
+           "the gold summary read back from its record swaps the two MIA scores", ("tests/test_evaluation.py",)),
+    Mutant("member_sample_includes_forget", EV, "    retain_mask[forget_idx] = False\n", "",
+           "D_r (and the MIA member sample) not cleared of D_f", ("tests/test_evaluation.py",)),
     # --- metrics.py ---
     Mutant("gap_no_abs", ME, "return abs(value_unlearned - value_gold)", "return value_unlearned - value_gold",
            "the MIA gap without its absolute value", ("tests/test_metrics.py", "tests/test_evaluation.py")),
@@ -221,6 +227,9 @@ MUTANTS = [
     Mutant("scrub_kl_no_t2", "src/unlearn/methods/scrub.py",
            'return F.kl_div(log_p, q, reduction="batchmean") * t * t', 'return F.kl_div(log_p, q, reduction="batchmean")',
            "SCRUB's DistillKL without the T² factor", ("tests/test_conformance.py", "tests/test_rum.py")),
+    Mutant("scrub_msteps_off_by_one", "src/unlearn/methods/scrub.py", "_Passes(forget, retain, epoch < msteps)",
+           "_Passes(forget, retain, epoch <= msteps)", "SCRUB runs one max-step epoch more than msteps",
+           ("tests/test_rum.py",)),
     Mutant("ssd_selects_below", "src/unlearn/methods/ssd.py", "mask = i_f > selection * i_d", "mask = i_f < selection * i_d",
            "SSD dampens the weights less important to D_f", ("tests/test_smu.py",)),
     Mutant("l1_weight_not_decayed", "src/unlearn/methods/l1_sparse.py",
@@ -293,9 +302,9 @@ def check(mutants: list[Mutant]) -> None:
 def run_tests(copy: Path, first: tuple[str, ...], timeout: int) -> tuple[bool, str, float]:
     """(passed, first failing test or '', seconds) of the unit tests in `copy`."""
     env = {**os.environ, "PYTHONPATH": str(copy / "src"), "PYTHONDONTWRITEBYTECODE": "1"}
+    first = tuple(f for f in first if (copy / f).is_file())  # a test file this tree may not have yet
     cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-m", "not workflow and not cluster",
            "--no-header", "-rf", *first, "tests"]  # fmt: skip
-    first = tuple(f for f in first if (copy / f).is_file())
     start = time.perf_counter()
     try:
         out = subprocess.run(cmd, cwd=copy, env=env, capture_output=True, text=True, timeout=timeout)
@@ -305,6 +314,8 @@ def run_tests(copy: Path, first: tuple[str, ...], timeout: int) -> tuple[bool, s
     failed = [line.split()[1] for line in out.stdout.splitlines() if line.startswith(("FAILED ", "ERROR "))]
     if out.returncode == 0:
         return True, "", seconds
+    if out.returncode not in (1, 2):  # 1: tests failed, 2: collection failed; anything else is not the tests' verdict
+        raise RuntimeError(f"pytest exited with status {out.returncode}:\n{out.stdout[-2000:]}{out.stderr[-2000:]}")
     return False, failed[0] if failed else f"(pytest exit {out.returncode})", seconds
 
 

@@ -74,3 +74,18 @@ def test_gpu_check_without_a_gpu_says_so_in_one_line_and_exits_2():
     assert proc.stdout == "" and "Traceback" not in proc.stderr
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("gpu-check needs a CUDA GPU: torch "), proc.stderr
+
+
+def test_every_planted_bug_still_applies_and_compiles():
+    """bench/mutants.py's snippets each occur once in their file (else the list is stale after an edit) and each
+    mutated file is still valid Python; an unknown id is refused with its name."""
+    import mutants
+
+    mutants.check(mutants.MUTANTS)
+    for m in mutants.MUTANTS:
+        source = (REPO / m.file).read_text()
+        compile(source.replace(m.old, m.new), m.file, "exec")
+        assert source.replace(m.old, m.new) != source, m.id
+    proc = subprocess.run([sys.executable, str(REPO / "bench" / "mutants.py"), "--only", "nope"],
+                          capture_output=True, text=True)  # fmt: skip
+    assert proc.returncode == 2 and proc.stderr.strip() == "mutants: unknown id(s) nope"

@@ -397,3 +397,41 @@ def test_difficulty_and_es_tables_read_their_own_sets():
         paper["es_by_memorization"],
     )
     assert by_mem["paper_es"].tolist() == [21134.127, 32785.711, 14736.591] and by_mem["es_mean"].tolist() == [3, 2, 1]
+
+
+def test_scrub_max_steps_visit_d_f_in_the_first_msteps_epochs_only(problem):
+    """Counted from the student's training-mode inputs (D_f images marked): 3 epochs, msteps 1 -> D_f once,
+    D_r three times."""
+    model, data = problem
+    x = data.x.clone()
+    x[data.forget_idx, 0, 0, 0] = 255  # 0 in every digits image
+    marked = UnlearnData(x, data.y, data.forget_idx, 10, model_spec=SPEC, info=data.info, recipe=RECIPE)
+    student, seen = copy.deepcopy(model), []
+
+    def record(module, args):
+        if module.training:  # the student's steps, not the frozen teacher's (eval) forward
+            seen.append(args[0][:, 0, 0, 0].clone())
+
+    student.register_forward_pre_hook(record)
+    methods.get("scrub").unlearn(student, marked, {**HP, "epochs": 3, "msteps": 1}, seed=0)
+    corners = torch.cat(seen)
+    n_forget = int((corners > corners.min()).sum())
+    assert n_forget == len(data.forget_idx) and len(corners) - n_forget == 3 * len(data.retain_idx)
+
+
+def test_l1_sparse_penalty_decays_linearly_to_zero(problem, monkeypatch):
+    """loss = CE + alpha * (1 - epoch / epochs) * ||theta||_1: with CE and the norm replaced by 0 and 1, the loss of
+    each epoch is its penalty weight."""
+    from unlearn.methods import l1_sparse
+
+    model, data = problem
+    seen = {}
+    monkeypatch.setattr(l1_sparse, "optimize", lambda m, batches, loss_fn, hp, tag: seen.update(b=batches, f=loss_fn))
+    l1_sparse.unlearn(copy.deepcopy(model), data, {**HP, "epochs": 4, "alpha": 2e-4}, seed=0)
+    monkeypatch.setattr(l1_sparse, "l1_norm", lambda m: torch.tensor(1.0))
+    monkeypatch.setattr(l1_sparse.F, "cross_entropy", lambda out, y: torch.tensor(0.0))
+    weights = []
+    for epoch in range(4):
+        batch = next(iter(seen["b"](epoch)))
+        weights.append(float(seen["f"](batch)))
+    assert weights == pytest.approx([2e-4, 1.5e-4, 1e-4, 0.5e-4])

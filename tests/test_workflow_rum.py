@@ -53,7 +53,8 @@ def test_rum_table_has_every_variant_beside_the_paper(workdir):
     # each cell from the records the evaluate jobs wrote: mean ToW and MIA gap of that method on rum_mix
     from unlearn.evaluation import load_records
 
-    records = pd.DataFrame(load_records(sorted((workdir / "results/tinyrum/metrics/rum_mix").glob("s*.json"))))
+    records = pd.DataFrame(load_records(sorted((workdir / "results/tinyrum/run/metrics/rum_mix").glob("s*.json"))))
+    assert len(records), "no metric records found"
     own = records.groupby("method")[["tow", "mia_gap"]].mean()
     for row in table.itertuples():
         assert row.tow_mean == pytest.approx(own.loc[row.method, "tow"], abs=1e-12), row.method

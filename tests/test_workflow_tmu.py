@@ -55,9 +55,10 @@ def test_tmu_tables_have_the_papers_rows(workdir):
     # each class's cells from the records the evaluate jobs wrote (mean over seeds, accuracies in %)
     from unlearn.evaluation import load_records
 
-    records = pd.DataFrame(load_records(sorted((workdir / "results/tinytmu/metrics").glob("tmu_c*/s*.json"))))
+    records = pd.DataFrame(load_records(sorted((workdir / "results/tinytmu/run/metrics").glob("tmu_c*/s*.json"))))
     records["class"] = records["scenario"].str.extract(r"tmu_c(\d+)_")[0]
     records = records[records["scenario"].isin([f"tmu_c{c}_n{TINY_TMU['tmu']['n']}" for c in (2, 5)])]
+    assert len(records), "no metric records found"
     own = records.groupby(["class", "method"])[["acc_forget", "delta_forget"]].mean()
     for row in t1[t1["class"] != "avg"].itertuples():
         assert row.retrain_acc_forget == pytest.approx(100 * own.loc[(row[1], "retrain"), "acc_forget"])
