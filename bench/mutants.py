@@ -230,6 +230,21 @@ MUTANTS = [
     Mutant("scrub_msteps_off_by_one", "src/unlearn/methods/scrub.py", "_Passes(forget, retain, epoch < msteps)",
            "_Passes(forget, retain, epoch <= msteps)", "SCRUB runs one max-step epoch more than msteps",
            ("tests/test_rum.py",)),
+    Mutant("smu_vaporization_pulls_views_together", "src/unlearn/methods/smu.py",
+           "return sim + lam * 0.5 * (F.cross_entropy(z1, target)", "return -sim + lam * 0.5 * (F.cross_entropy(z1, target)",
+           "SMU's knowledge vaporization maximises the forget views' similarity", ("tests/test_smu.py",)),
+    Mutant("smu_concentrates_on_all_of_d", "src/unlearn/methods/smu.py",
+           'subset = concentration_subset(data.retain_idx, hp.get("retain_subset", 1000), seed)',
+           'subset = concentration_subset(torch.arange(len(data.y)), hp.get("retain_subset", 1000), seed)',
+           "SMU's concentration subset drawn from all of D (D_f included)", ("tests/test_smu.py",)),
+    Mutant("smu_batchnorm_trains", "src/unlearn/methods/smu.py",
+           "            if isinstance(m, nn.modules.batchnorm._BatchNorm):\n                m.eval()",
+           "            if isinstance(m, nn.modules.batchnorm._BatchNorm):\n                m.train(mode)",
+           "SMU's backbone BatchNorm statistics keep updating", ("tests/test_smu.py",)),
+    Mutant("tmu_easy_relabelled", "src/unlearn/methods/tmu.py",
+           "keep_x, keep_y = torch.cat([xr, xf[easy]]), torch.cat([yr, yf[easy]])\n    hard_x, hard_y = xf[~easy], yf[~easy]",
+           "keep_x, keep_y = torch.cat([xr, xf[~easy]]), torch.cat([yr, yf[~easy]])\n    hard_x, hard_y = xf[easy], yf[easy]",
+           "TMU keeps the labels of predicted-hard samples and relabels the easy ones", ("tests/test_tmu.py",)),
     Mutant("ssd_selects_below", "src/unlearn/methods/ssd.py", "mask = i_f > selection * i_d", "mask = i_f < selection * i_d",
            "SSD dampens the weights less important to D_f", ("tests/test_smu.py",)),
     Mutant("l1_weight_not_decayed", "src/unlearn/methods/l1_sparse.py",
@@ -302,9 +317,13 @@ def check(mutants: list[Mutant]) -> None:
 def run_tests(copy: Path, first: tuple[str, ...], timeout: int) -> tuple[bool, str, float]:
     """(passed, first failing test or '', seconds) of the unit tests in `copy`."""
     env = {**os.environ, "PYTHONPATH": str(copy / "src"), "PYTHONDONTWRITEBYTECODE": "1"}
-    first = tuple(f for f in first if (copy / f).is_file())  # a test file this tree may not have yet
+    # the listed files first (pytest keeps the order of files named one by one), then every other test file
+    first = [f for f in first if (copy / f).is_file()]  # a test file this tree may not have yet
+    files = first + [
+        f"tests/{p.name}" for p in sorted((copy / "tests").glob("test_*.py")) if f"tests/{p.name}" not in first
+    ]
     cmd = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider", "-m", "not workflow and not cluster",
-           "--no-header", "-rf", *first, "tests"]  # fmt: skip
+           "--no-header", "-rf", *files]  # fmt: skip
     start = time.perf_counter()
     try:
         out = subprocess.run(cmd, cwd=copy, env=env, capture_output=True, text=True, timeout=timeout)
