@@ -141,6 +141,12 @@ MUTANTS = [
            ("tests/test_tables.py",)),
     Mutant("nseeds_counts_rows", TA, '"n_seeds": int(part["seed"].nunique())', '"n_seeds": len(part)',
            "n_seeds counts rows, not seeds", ("tests/test_tables.py",)),
+    Mutant("display_drops_partly_empty_columns", TA, 'if agg[f"{col}_mean"].isna().all():',
+           'if agg[f"{col}_mean"].isna().any():', "a column with one blank cell (the original model's time) dropped",
+           ("tests/test_tables.py",)),
+    Mutant("predict_softmax_over_batch", "src/unlearn/loader.py", "torch.softmax(m(xb).float(), dim=1)",
+           "torch.softmax(m(xb).float(), dim=0)", "the models' outputs normalised over the batch instead of the classes",
+           ("tests/test_methods.py",)),
     # --- claims ---
     Mutant("compare_held_at_zero", "src/unlearn/claims.py", "    if lo > 0:\n        return HELD",
            "    if lo >= 0 or hi > 0:\n        return HELD", "a comparison held when only the upper end clears 0",

@@ -72,6 +72,13 @@ def test_repeated_seed_rows_count_once_in_n_seeds():
     assert agg["n_seeds"].iloc[0] == 3
 
 
+def test_a_column_with_some_blank_cells_is_kept_with_a_dash():
+    long = records()
+    long.loc[long["method"] == "finetune", "seconds"] = [1.0, 2.0, 3.0]  # the original model has no time
+    shown = display_table(aggregate(long, ["sub"], ["retrain", "original", "finetune"])).set_index("Method")
+    assert shown["Time (s)"].tolist() == ["–", "–", "2.00 ± 1.00"]
+
+
 def test_display_cells_and_formats():
     shown = display_table(aggregate(records(), ["sub"], ["retrain", "finetune"]))
     assert "Time (s)" not in shown.columns, "all-NaN columns are dropped"
