@@ -114,8 +114,7 @@ def _distinct_model():
     p_test = 0.1 + np.arange(len(TEST_Y)) / 100
 
     def rows(p, y):
-        out = np.full((len(y), k), 0.0)
-        out[:] = ((1 - p) / (k - 1))[:, None]
+        out = np.repeat(((1 - p) / (k - 1))[:, None], k, axis=1)
         out[np.arange(len(y)), y] = p
         return out
 

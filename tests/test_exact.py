@@ -2,10 +2,12 @@
 
 import copy
 
+import pandas as pd
 import pytest
 import torch
 from test_training import RECIPE, SPEC, digits  # noqa: F401 (the digits fixture)
 
+from unlearn.exact import report
 from unlearn.exact.certified import CertifiedLogistic, minimise
 from unlearn.exact.sisa import SISA, split
 from unlearn.exact.summation import SummationNB
@@ -171,10 +173,6 @@ def _runs(sisa_reprocessed, certified_exact):
     [(40, [True, True, True], "held", "held"), (140, [False, False, False], "not held", "not held")],
 )
 def test_survey_claims_follow_the_numbers(reprocessed, certified_exact, cheaper, certified):
-    import pandas as pd
-
-    from unlearn.exact import report
-
     v = {c.id: c.judgement.verdict for c in report.claims(_runs(reprocessed, certified_exact), pd.DataFrame())}
     assert v["survey.sisa_cheaper"] == cheaper, "SISA reprocesses 40% (or 140%) of a full training's samples"
     assert v["survey.certified_certified"] == certified
@@ -182,10 +180,6 @@ def test_survey_claims_follow_the_numbers(reprocessed, certified_exact, cheaper,
 
 
 def test_exact_table_averages_each_methods_seeds():
-    import pandas as pd
-
-    from unlearn.exact import report
-
     rows = [{"scenario": "rand", "seed": s, "method": m, "acc_forget": a + 0.1 * s, "acc_retain": 0.9,
              "acc_test": 0.5, "mia_efficacy": 0.2 * s, "tow": 0.7, "seconds": 1.0 + s}
             for s in (0, 1, 2) for m, a in (("retrain", 0.3), ("original", 0.6), ("sisa", 0.4))]  # fmt: skip

@@ -4,6 +4,7 @@ import copy
 
 import pytest
 import torch
+from conftest import MARK, capture_optimize, mark_forget
 
 from unlearn import methods
 from unlearn.checkpoints import data_info
@@ -91,16 +92,10 @@ def test_random_other_labels_are_wrong_and_seeded():
 
 
 # --- each method's defining behaviour, seen from what it trains on ---------------------------------------------
-MARK = 255  # D_f images carry this value in their top-left pixel (0 in every digits image), so a model's input
-# batch shows whether it holds D_f rows
-
-
 @pytest.fixture
 def marked(problem):
     model, data = problem
-    x = data.x.clone()
-    x[data.forget_idx, 0, 0, 0] = MARK
-    return model, UnlearnData(x, data.y, data.forget_idx, 10, model_spec=SPEC, info=data.info, recipe=RECIPE)
+    return model, mark_forget(data)
 
 
 def _is_forget_row(x):
@@ -169,16 +164,15 @@ def test_bad_teacher_distils_the_original_on_d_r_and_a_random_network_on_d_f(mar
     from unlearn.methods import bad_teacher
 
     model, data = marked
-    seen = {}
-    monkeypatch.setattr(bad_teacher, "optimize", lambda m, batches, loss_fn, hp, tag: seen.update(b=batches, f=loss_fn))
+    seen = capture_optimize(monkeypatch, bad_teacher)
     student = copy.deepcopy(model).eval()
     hp = {**HP, **EXTRA["bad_teacher"]}
     bad_teacher.unlearn(student, data, hp, seed=0)
-    xs, flags = zip(*seen["b"](0), strict=True)
+    xs, flags = zip(*seen["batches"](0), strict=True)
     x, is_forget = torch.cat(xs), torch.cat(flags)
     assert int(is_forget.sum()) == len(data.forget_idx)
     assert int((is_forget == 0).sum()) == round(hp["retain_fraction"] * len(data.retain_idx))
     with torch.no_grad():
-        on_retain = float(seen["f"]((x[is_forget == 0], is_forget[is_forget == 0])))
-        on_forget = float(seen["f"]((x[is_forget == 1], is_forget[is_forget == 1])))
+        on_retain = float(seen["loss"]((x[is_forget == 0], is_forget[is_forget == 0])))
+        on_forget = float(seen["loss"]((x[is_forget == 1], is_forget[is_forget == 1])))
     assert abs(on_retain) < 1e-5 and on_forget > 0.5, (on_retain, on_forget)

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
+from conftest import MARK, capture_optimize, mark_forget
 
 from unlearn.checkpoints import data_info
 from unlearn.data import load_digits
@@ -217,24 +218,18 @@ def test_smu_vaporizes_d_f_and_concentrates_on_a_retain_subset(problem, monkeypa
     vaporization loss on a batch is +L_sim (similarity pushed down), the concentration loss on the same batch is
     -L_sim; the vaporization batches are D_f, the concentration batches come from D_r only (D_f images marked)."""
     model, data = problem
-    x = data.x.clone()
-    x[data.forget_idx, 0, 0, 0] = 255  # 0 in every digits image
-    marked = UnlearnData(x, data.y, data.forget_idx, 10, augment=AUGMENT, model_spec=SPEC, info=data.info)
-    seen = {}
-    monkeypatch.setattr(
-        smu, "optimize", lambda net, batches, loss_fn, hp, tag: seen.update(n=net, b=batches, f=loss_fn)
-    )
+    seen = capture_optimize(monkeypatch, smu)
     hp = {**SMU_HP, "ce_weight": 0.0, "augment": {"crop_pad": 0}, "retain_subset": 60}
-    smu.unlearn(copy.deepcopy(model), marked, hp, seed=0)
-    steps = list(seen["b"](0))
+    smu.unlearn(copy.deepcopy(model), mark_forget(data), hp, seed=0)
+    steps = list(seen["batches"](0))
     assert [kind for kind, _ in steps] == ["kv", "kc"] * (len(steps) // 2)
-    mark = (255 - 0.0) / 255  # the marked pixel as the model sees it (images in [0, 1])
+    mark = MARK / 255  # the marked pixel as the model sees it (images in [0, 1])
     kv = torch.cat([xb[:, 0, 0, 0] for kind, (xb, _) in steps if kind == "kv"])
     kc = torch.cat([xb[:, 0, 0, 0] for kind, (xb, _) in steps if kind == "kc"])
     assert len(kv) == len(data.forget_idx) and torch.all(kv == mark), "vaporization sees D_f, all of it"
     assert not torch.any(kc == mark), "concentration never sees D_f"
     batch = steps[0][1]
     with torch.no_grad():
-        vaporize, concentrate = float(seen["f"](("kv", batch))), float(seen["f"](("kc", batch)))
-        sim = float(seen["n"].views(batch[0], batch[0])[0])  # L_sim of two identical views
+        vaporize, concentrate = float(seen["loss"](("kv", batch))), float(seen["loss"](("kc", batch)))
+        sim = float(seen["model"].views(batch[0], batch[0])[0])  # L_sim of two identical views
     assert abs(sim) > 1e-3 and vaporize == pytest.approx(sim, rel=1e-5) and concentrate == pytest.approx(-sim, rel=1e-5)
