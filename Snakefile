@@ -34,6 +34,8 @@ include: "rules/tmu.smk"
 include: "rules/rum.smk"
 include: "rules/smu.smk"
 include: "rules/exact.smk"
+include: "rules/hdus.smk"
+include: "rules/snn.smk"
 include: "rules/comparison.smk"
 
 
@@ -68,6 +70,18 @@ rule smu:
 rule survey:
     input:
         exact_outputs(),
+        hdus_outputs(),
+        snn_outputs(),
+
+
+rule hdus:
+    input:
+        hdus_outputs(),
+
+
+rule snn:
+    input:
+        snn_outputs(),
 
 
 rule comparison:
@@ -109,6 +123,8 @@ localrules:
     rum,
     smu,
     survey,
+    hdus,
+    snn,
     comparison,
     figures,
     report,
@@ -121,6 +137,9 @@ localrules:
     baselines_figure,
     exact_report,
     exact_figure,
+    hdus_partition,
+    hdus_report,
+    snn_report,
     tmu_partition,
     tmu_tables,
     tmu_fig3_data,

@@ -23,6 +23,8 @@ from unlearn import tmu as tmu_plan
 from unlearn import rum as rum_plan
 from unlearn import smu as smu_plan
 from unlearn import exact as exact_plan
+from unlearn import hdus as hdus_plan
+from unlearn import snn as snn_plan
 from unlearn.tables import model_text
 
 try:
@@ -73,10 +75,27 @@ EXACT_SCENARIOS = EXACT["scenarios"] if EXACT else []
 EXACT_SEEDS = EXACT["seeds"] if EXACT else []
 EXACT_METHODS = exact_plan.METHODS
 
-ALL_SCENARIOS = {**config["scenarios"], **TMU_SCENARIOS, **RUM_SCENARIOS}
+# the survey's decentralized family (HDUS): one scenario, a client's departure (its forget set: that client's data)
+HDUS = config.get("hdus")
+HDUS_SEEDS = HDUS["seeds"] if HDUS else []
+HDUS_SCENARIOS = {hdus_plan.SCENARIO: {"kind": "client"}} if HDUS else {}
+# the survey's unlearning in spiking networks: its own scenarios snn_<name>, scored against the SNN's gold model
+SNN = config.get("snn")
+SNN_SCENARIOS = snn_plan.scenarios(SNN)
+SNN_SEEDS = SNN["seeds"] if SNN else []
+
+ALL_SCENARIOS = {
+    **config["scenarios"],
+    **TMU_SCENARIOS,
+    **RUM_SCENARIOS,
+    **SNN_SCENARIOS,
+    **HDUS_SCENARIOS,
+}
 ALL_METHODS = list(config["methods"]) + (["tmu"] if TMU else []) + RUM_SEQUENCES
-# forget sets the `forget_set` rule makes from labels alone (RUM's come from its own rules)
-LABEL_SCENARIOS = [s for s in ALL_SCENARIOS if s not in RUM_SCENARIOS]
+# forget sets the `forget_set` rule makes from labels alone (RUM's and HDUS's come from their own rules)
+LABEL_SCENARIOS = [
+    s for s in ALL_SCENARIOS if s not in RUM_SCENARIOS and s not in HDUS_SCENARIOS
+]
 
 
 def lib(*modules):
@@ -139,6 +158,14 @@ def tmu_path(wildcards, name):
 
 def scenario_models(scenario, seed):
     """The models evaluated on (scenario, seed), gold first (the experiments' scenario names are disjoint)."""
+    if (
+        scenario in SNN_SCENARIOS
+    ):  # spiking networks: their own gold (the SNN retrained) and original
+        return snn_plan.models()
+    if (
+        scenario in HDUS_SCENARIOS
+    ):  # the network of clients: gold = affected clients retrained
+        return list(hdus_plan.MODELS)
     if scenario in config["scenarios"]:
         models = list(EVALUATED)
         if scenario in SMU_SETTINGS.values() and int(seed) in SMU_SEEDS:
@@ -167,16 +194,13 @@ def evaluated_inputs(wildcards):
     """Outputs of every model evaluated on (scenario, seed) and their run records (wall time; methods only)."""
     stem = f"{RUN}/models/{wildcards.scenario}/s{wildcards.seed}"
     models = scenario_models(wildcards.scenario, wildcards.seed)
+    originals = {
+        "original": f"{RUN}/models/original/s{wildcards.seed}.probs.npz",
+        snn_plan.ORIGINAL: f"{RUN}/models/{snn_plan.ORIGINAL}/s{wildcards.seed}.probs.npz",
+    }
     return {
-        "probs": [
-            (
-                f"{RUN}/models/original/s{wildcards.seed}.probs.npz"
-                if m == "original"
-                else f"{stem}/{m}.probs.npz"
-            )
-            for m in models
-        ],
-        "runs": [f"{stem}/{m}.json" for m in models if m != "original"],
+        "probs": [originals.get(m, f"{stem}/{m}.probs.npz") for m in models],
+        "runs": [f"{stem}/{m}.json" for m in models if m not in originals],
     }
 
 
@@ -356,14 +380,85 @@ def smu_table_outputs():
     return out
 
 
+def cost_figure():
+    """The survey's cost-vs-quality figure: drawn when any of its families runs."""
+    if not (EXACT or HDUS or SNN):
+        return []
+    return expand(f"{FIGURES}/cost_vs_quality.{{ext}}", ext=["png", "pdf"])
+
+
+def cost_figure_metrics():
+    """Every metric record the figure shows: the `scenarios` entries (every method), HDUS's and the SNN's."""
+    return (
+        metric_files(list(config["scenarios"]), SEEDS)
+        + metric_files(list(HDUS_SCENARIOS), HDUS_SEEDS)
+        + metric_files(list(SNN_SCENARIOS), SNN_SEEDS)
+    )
+
+
 def exact_outputs():
     if not EXACT:
         return []
     return [
         *expand(f"{TABLES}/exact_methods.{{ext}}", ext=["csv", "md"]),
         *expand(f"{TABLES}/survey_claims.{{ext}}", ext=["csv", "md"]),
-        *expand(f"{FIGURES}/cost_vs_quality.{{ext}}", ext=["png", "pdf"]),
+        *cost_figure(),
     ]
+
+
+def hdus_outputs():
+    if not HDUS:
+        return []
+    return [
+        *expand(
+            f"{TABLES}/hdus{{part}}.{{ext}}", part=["", "_clients"], ext=["csv", "md"]
+        ),
+        *expand(f"{TABLES}/hdus_claims.{{ext}}", ext=["csv", "md"]),
+        *cost_figure(),
+    ]
+
+
+def snn_outputs():
+    if not SNN:
+        return []
+    return [
+        *expand(
+            f"{TABLES}/snn{{part}}.{{ext}}", part=["", "_claims"], ext=["csv", "md"]
+        ),
+        *expand(f"{FIGURES}/snn_accuracy_loss.{{ext}}", ext=["png", "pdf"]),
+        *cost_figure(),
+    ]
+
+
+def hdus_params(*keys):
+    """The part of the `hdus` section a rule reads (changing another key does not rerun it)."""
+    return {k: HDUS[k] for k in keys} if HDUS else {}
+
+
+def hdus_path(wildcards, name):
+    return f"{RUN}/hdus/s{wildcards.seed}/{name}"
+
+
+def hdus_client_models(wildcards):
+    return [
+        hdus_path(wildcards, f"clients_{a}-{b}.pt") for a, b in hdus_plan.batches(HDUS)
+    ]
+
+
+HDUS_SCALE = (
+    f"Scale: dataset {config['dataset']['name']}, {HDUS['clients']} clients ({HDUS['partition']} parts of D, "
+    f"{HDUS['topology']} topology), main models {', '.join(model_text(m) for m in HDUS['models'])}, seed model "
+    f"{model_text(HDUS['seed_model'])}, {HDUS['train']['epochs']} epochs, client {HDUS['depart']} leaves, "
+    f"seeds {HDUS_SEEDS}"
+    if HDUS
+    else ""
+)
+SNN_SCALE = (
+    f"Scale: dataset {config['dataset']['name']}, spiking MLP hidden {SNN['model']['hidden']}, "
+    f"{SNN['model']['steps']} time steps, {SNN['train']['epochs']} epochs, seeds {SNN_SEEDS}"
+    if SNN
+    else ""
+)
 
 
 def exact_report_inputs(wildcards):
@@ -413,7 +508,15 @@ def regime_inputs(wildcards):
 
 def comparison_claims():
     """The claims files the comparison page gathers: the regime's and every configured paper's."""
-    papers = {"regime": True, "tmu": TMU, "rum": RUM, "smu": SMU, "survey": EXACT}
+    papers = {
+        "regime": True,
+        "tmu": TMU,
+        "rum": RUM,
+        "smu": SMU,
+        "survey": EXACT,
+        "hdus": HDUS,
+        "snn": SNN,
+    }
     return [f"{TABLES}/{name}_claims.csv" for name, on in papers.items() if on]
 
 
@@ -461,15 +564,18 @@ def comparison_outputs():
 
 
 def all_outputs():
-    """Every table, claims file and figure of the config (the default target `all`)."""
-    return [
+    """Every table, claims file and figure of the config (the default target `all`), each once."""
+    outputs = [
         *baselines_outputs(),
         *tmu_outputs(),
         *rum_outputs(),
         *smu_outputs(),
         *exact_outputs(),
+        *hdus_outputs(),
+        *snn_outputs(),
         *comparison_outputs(),
     ]
+    return list(dict.fromkeys(outputs))
 
 
 def figure_outputs():

@@ -74,7 +74,7 @@ rule exact_report:
 
 rule exact_figure:
     input:
-        metrics=metric_files(list(config["scenarios"]), SEEDS),
+        metrics=cost_figure_metrics(),
         code=lib("plots", "evaluation")
         + [str(LIB_DIR / "exact" / f"{m}.py") for m in ("__init__", "plots")],
     output:

@@ -1,5 +1,6 @@
 """Metrics of every model of one (scenario, seed) -- the methods' outputs and, for the baselines, the original
-model -- against the gold model (retrain). The gold model's MIA fits are done once and reused."""
+model -- against the gold model (the first model: `retrain`, or the SNN's / HDUS's own). The gold model's MIA fits
+are done once and reused."""
 
 import json
 
@@ -22,11 +23,13 @@ probs = {m: np.load(p) for m, p in zip(models, snakemake.input["probs"], strict=
 runs = {load_json(p)["method"]: load_json(p) for p in snakemake.input["runs"]}
 probs = {m: {"train": p["train"], "test": p["test"]} for m, p in probs.items()}
 
-gold = summarize(probs["retrain"], train_y, test_y, forget_idx, forgotten, seed)
+gold_name = models[0]
+gold = summarize(probs[gold_name], train_y, test_y, forget_idx, forgotten, seed)
 records = []
 for model in models:
-    record = evaluate(probs[model], probs["retrain"], train_y, test_y, forget_idx, forgotten, seed, gold_summary=gold)
-    seconds = runs[model]["seconds"] if model in runs else float("nan")
+    record = evaluate(probs[model], probs[gold_name], train_y, test_y, forget_idx, forgotten, seed, gold_summary=gold)
+    seconds = runs[model]["seconds"] if model in runs else None
+    seconds = float("nan") if seconds is None else seconds  # the originals, the network before a departure
     record.update({"scenario": w["scenario"], "seed": seed, "method": model, "seconds": seconds})
     log.info("%s", json.dumps({k: record[k] for k in ("method", "acc_forget", "acc_retain", "acc_test", "tow")}))
     records.append(record)

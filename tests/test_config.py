@@ -161,6 +161,50 @@ def test_bad_input_names_the_field(mutate, message):
     assert "\n" not in str(info.value)
 
 
+def _set(section, key, value):
+    def mutate(c):
+        node = c[section[0]]
+        for part in section[1:]:
+            node = node.setdefault(part, {})
+        node[key] = value
+
+    return mutate
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (_set(["hdus"], "clients", 1), r"hdus\.clients: 1 clients; a network needs at least 2$"),
+        (_set(["hdus"], "depart", 4), r"hdus\.depart: client 4 does not exist; allowed: 0\.\.3$"),
+        (_set(["hdus"], "topology", ""), r"hdus\.topology: '' is not one of ring, full, random$"),
+        (
+            lambda c: c["hdus"].update(topology="random", k=0),
+            r"hdus\.k: 0 neighbours per client; the topology would be empty",
+        ),
+        (
+            lambda c: c["dataset"].update(holdout_per_class=0) or c.pop("tmu"),
+            r"hdus: the seed models' reference set is the held-out pool; set dataset\.holdout_per_class > 0$",
+        ),
+        (_set(["hdus"], "models", [{"name": "mlp"}]), r"hdus\.models\.0\.name: 'mlp' is not one"),
+        (_set(["snn", "unlearn"], "prune_threshold", 1.5), r"snn\.unlearn\.prune_threshold: 1\.5 is greater than the "),
+        (_set(["snn", "unlearn"], "prune_threshold", 0), r"snn\.unlearn\.prune_threshold: 0 is less than or equal to"),
+        (_set(["snn", "unlearn"], "rate_margin", 1.0), r"snn\.unlearn\.rate_margin: 1\.0 is greater than or equal to"),
+        (
+            _set(["snn", "scenarios"], "big", {"kind": "random", "n": 5000}),
+            r"snn\.scenarios\.big\.n: forget size 5000 is larger than the training set",
+        ),
+        (
+            _set(["snn", "unlearn"], "prune_treshold", 0.5),
+            r"snn\.unlearn\.prune_treshold: unknown key; did you mean 'prune_threshold'\?$",
+        ),
+    ],
+)
+def test_hdus_and_snn_bad_input_names_the_field(mutate, message):
+    with pytest.raises(ConfigError, match="^config error: " + message) as info:
+        check(mutate)
+    assert "\n" not in str(info.value)
+
+
 def test_numbers_yaml_reads_as_strings_are_accepted():
     """PyYAML (and so Snakemake) reads `5e-4` as the string '5e-4' (YAML 1.1 wants 5.0e-4): taken as the number."""
     cfg = check(lambda c: c["train"].update(yaml.safe_load("{weight_decay: 5e-4, lr: 1e-2}")))
@@ -214,6 +258,16 @@ def test_tmu_classes_resolve_and_seeds_default():
     assert "tmu" not in check(lambda c: c.pop("tmu"))
 
 
+def test_hdus_and_snn_defaults():
+    cfg = check(lambda c: c["hdus"].update(seeds=None, train=None) or c["snn"].update(seeds=None))
+    assert cfg["hdus"]["seeds"] == cfg["seeds"] == cfg["snn"]["seeds"]
+    assert cfg["hdus"]["train"] == cfg["train"], "the main models' recipe defaults to the top-level one"
+    assert cfg["hdus"]["distill"]["epochs"] == 40 and cfg["hdus"]["distill"]["optimizer"] == "adam"
+    assert cfg["snn"]["train"]["epochs"] == 15 and cfg["snn"]["train"]["schedule"] == "cosine"
+    assert cfg["snn"]["unlearn"]["prune_threshold"] == 0.5
+    assert "hdus" not in check(lambda c: c.pop("hdus")) and "snn" not in check(lambda c: c.pop("snn"))
+
+
 def test_rum_defaults_and_baselines_gain_the_gold_model():
     cfg = check(lambda c: c["rum"].update(seeds=None, difficulty=None))
     assert cfg["rum"]["seeds"] == cfg["seeds"] and cfg["rum"]["difficulty"] == cfg["rum"]["methods"]
@@ -239,6 +293,11 @@ def test_cifar_sample_config_validates(cifar_sample):
         (
             lambda c: c["methods"]["finetune"].update(epocs=3),
             "config error: methods.finetune.epocs: unknown key; did you mean 'epochs'?",
+        ),
+        (lambda c: c["hdus"].update(clients=1), "config error: hdus.clients: 1 clients; a network needs at least 2"),
+        (
+            lambda c: c["snn"].setdefault("unlearn", {}).update(prune_threshold=2),
+            "config error: snn.unlearn.prune_threshold: 2 is greater than the maximum of 1",
         ),
     ],
 )

@@ -236,6 +236,46 @@ def check_semantics(config: dict) -> None:
         _check_smu(config)
     if config.get("exact"):
         _check_exact(config, int(sum(counts)) if labels is not None else None)
+    if config.get("hdus"):
+        _check_hdus(config, int(sum(counts)) if labels is not None else None)
+    if config.get("snn"):
+        _check_snn(config, counts)
+
+
+def _own_seeds(config: dict, section: str) -> None:
+    """An experiment that trains its own models: its seeds default to the top-level ones."""
+    if config[section].get("seeds") is None:
+        config[section]["seeds"] = list(config["seeds"])
+
+
+def _check_hdus(config: dict, n_train: int | None) -> None:
+    """HDUS: at least 2 clients, a departing client that exists, a non-empty topology, a reference set."""
+    from . import hdus
+
+    cfg = config["hdus"]
+    try:
+        hdus.check(cfg, n_train, int(config["dataset"].get("holdout_per_class") or 0))
+    except ValueError as exc:
+        raise ConfigError(f"config error: {exc}") from None
+    if hdus.SCENARIO in config["scenarios"]:
+        raise ConfigError(f"config error: scenarios.{hdus.SCENARIO}: the name is HDUS's departure scenario; rename it")
+    if cfg.get("train") is None:
+        cfg["train"] = copy.deepcopy(config["train"])
+    _own_seeds(config, "hdus")
+
+
+def _check_snn(config: dict, counts: list[int]) -> None:
+    """The SNN's scenarios: valid forget sets, names that do not clash with `scenarios` entries."""
+    from . import snn
+
+    for name, spec in config["snn"]["scenarios"].items():
+        if f"{snn.PREFIX}{name}" in config["scenarios"]:
+            raise ConfigError(f"config error: snn.scenarios.{name}: clashes with scenarios.{snn.PREFIX}{name}")
+        try:
+            forget.forget_size(spec, counts)
+        except forget.ScenarioError as exc:
+            raise ConfigError(f"config error: snn.scenarios.{name}.{exc}") from None
+    _own_seeds(config, "snn")
 
 
 def _resolve_fine(name: str, spec: dict, kind, dataset: str) -> None:

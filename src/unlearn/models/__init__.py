@@ -11,9 +11,10 @@ from .allcnn import AllCNN
 from .base import Classifier
 from .resnet import ResNet18
 from .smallcnn import SmallCNN
+from .snn import SpikingMLP
 from .vit import ViT
 
-MODELS = {"smallcnn": SmallCNN, "resnet18": ResNet18, "allcnn": AllCNN, "vit": ViT}
+MODELS = {"smallcnn": SmallCNN, "resnet18": ResNet18, "allcnn": AllCNN, "vit": ViT, "snn": SpikingMLP}
 
 
 def build_model(spec: dict, info: dict) -> Classifier:
