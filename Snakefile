@@ -72,6 +72,7 @@ rule survey:
         exact_outputs(),
         hdus_outputs(),
         snn_outputs(),
+        cost_figure(),
 
 
 rule hdus:

@@ -51,6 +51,7 @@ class Mutant:
 
 
 EV, ME, TA = "src/unlearn/evaluation.py", "src/unlearn/metrics.py", "src/unlearn/tables.py"
+HD, SU, FAM = "src/unlearn/hdus/__init__.py", "src/unlearn/snn/unlearn.py", "tests/test_survey_families.py"
 MUTANTS = [
     # --- the evaluation record (evaluation.py) ---
     Mutant("mia_eff_nonmembers_dr", EV, "M.mia_efficacy(conf_tr[shadow], conf_te,",
@@ -304,6 +305,45 @@ MUTANTS = [
     Mutant("cifar_row_col_swapped", "src/unlearn/data.py", "return data.reshape(-1, 3, 32, 32), y",
            "return data.reshape(-1, 3, 32, 32).transpose(0, 1, 3, 2), y", "CIFAR images transposed (rows ↔ columns)",
            ("tests/test_data.py",)),
+    # --- the survey's other families: HDUS, spiking networks ---
+    Mutant("hdus_departed_seed_kept", HD, "        for i in affected:\n            self.neighbours[i] = [j for j in self.neighbours[i] if j != client]\n",
+           "", "a departing client's neighbours keep its seed model in their ensembles", (FAM,)),
+    Mutant("hdus_affected_includes_all", HD, "affected = [i for i, n in self.neighbours.items() if client in n and i != client]",
+           "affected = [i for i in self.neighbours if i != client]",
+           "every client counted as affected by a departure, not only those that used its seed model", (FAM,)),
+    Mutant("hdus_ring_one_sided", HD, "sorted({(i - 1) % clients, (i + 1) % clients} - {i})", "sorted({(i + 1) % clients} - {i})",
+           "the ring topology links each client to one neighbour only", (FAM,)),
+    Mutant("hdus_skew_unsorted", HD, 'order = order[np.argsort(labels[order], kind="stable")]', "order = order",
+           "the label-skewed partition is an IID one", (FAM,)),
+    Mutant("hdus_main_model_left_out", HD, "parts = [self.main[client], *(self.seed[j] for j in self.neighbours[client])]",
+           "parts = [*(self.seed[j] for j in self.neighbours[client])] or [self.main[client]]",
+           "a client predicts with its neighbours' seed models only, leaving out its own main model", (FAM,)),
+    Mutant("hdus_client_seed_ignores_client", "src/unlearn/hdus/clients.py",
+           "return int(seed) * 10_007 + 101 * int(client) + 1", "return int(seed) * 10_007 + 1",
+           "every client of a network initialised and shuffled from the same seed", (FAM,)),
+    Mutant("hdus_exact_claim_on_mean", "src/unlearn/hdus/report.py", "ok = bool(flags.min() >= 1.0)", "ok = bool(flags.mean() >= 0.5)",
+           "HDUS's exactness claim held when most departures, not all, are exact", (FAM,)),
+    Mutant("snn_no_soft_reset", "src/unlearn/models/snn.py", "v[i] = v[i] - spikes * thresholds[i]", "v[i] = v[i]",
+           "LIF neurons keep their membrane potential after a spike (no reset)", (FAM,)),
+    Mutant("snn_global_threshold", "src/unlearn/models/snn.py", "spikes = SpikeFn.apply(v[i] - thresholds[i], self.slope)",
+           "spikes = SpikeFn.apply(v[i] - 1.0, self.slope)", "the neurons' own (adaptive) thresholds are ignored", (FAM,)),
+    Mutant("snn_surrogate_slope_sign", "src/unlearn/models/snn.py", "return grad / (1.0 + ctx.slope * u.abs()) ** 2, None",
+           "return grad / (1.0 + ctx.slope * u) ** 2, None", "the surrogate gradient drops the absolute value", (FAM,)),
+    Mutant("snn_prune_strict", SU, "cut = change >= threshold * top if top > 0", "cut = change > threshold * top if top > 0",
+           "pruning spares the synapses exactly at the threshold", (FAM,)),
+    Mutant("snn_prune_weight_kept", SU, "        layer.weight[cut] = 0.0\n", "",
+           "pruned synapses masked but their weights left in place", (FAM,)),
+    Mutant("snn_thresholds_all_neurons", SU, "chosen = excess > margin", "chosen = excess > -1.0",
+           "adaptive thresholds raised for every neuron, not only those driven by D_f", (FAM,)),
+    Mutant("snn_selection_ignores_retain", SU, "scores = {k: change_f[k].abs() / (change_r[k].abs() + EPS) for k in change_f}",
+           "scores = {k: change_f[k].abs() for k in change_f}",
+           "synapses selected by their forget-data change alone, not relative to the retain data", (FAM,)),
+    Mutant("snn_retrain_unmasked", SU, "layer.weight.register_hook(lambda g, m=masks[name]: g * m.to(g.dtype))",
+           "layer.weight.register_hook(lambda g, m=masks[name]: g)",
+           "selective retraining moves every synapse, not only the selected ones", (FAM,)),
+    Mutant("snn_loss_vs_gold", "src/unlearn/snn/report.py",
+           "base = long[long[\"method\"] == ORIGINAL]", "base = long[long[\"method\"] == \"snn_retrain\"]",
+           "the SNN figure's accuracy loss measured against the gold model instead of the original", (FAM,)),
 ]  # fmt: skip
 
 

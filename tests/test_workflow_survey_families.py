@@ -85,6 +85,8 @@ def test_snn_table_figure_and_records(fam_run):
         part = table[table["scenario"] == scenario].set_index("method")
         for method, rec in recs.items():
             assert part.loc[method, "acc_test"] == pytest.approx(rec["acc_test"], abs=1e-6)
+            lost = 100 * (recs["snn_original"]["acc_test"] - rec["acc_test"])
+            assert part.loc[method, "test_lost"] == pytest.approx(lost, abs=1e-4)
     assert table.loc[table["scenario"] == "snn_rand", "share"].iloc[0] == pytest.approx(30 / 1338, rel=1e-5)
     unlearn = json.loads((run / "models/snn_full/s0/snn_unlearn.json").read_text())
     assert unlearn["pruned"] > 0 and unlearn["selected"] == round(0.05 * unlearn["synapses"])
