@@ -71,8 +71,9 @@ def main() -> int:
     print(f"GPU: {torch.cuda.get_device_name(0)}, torch {torch.__version__}\n")
     texts = []
     for config in args.configs:
-        cmd = [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "-d", str(REPO), "--cores",
-               str(args.cores), "--keep-going", "hdus", "snn", "--config", "device=cuda", "--configfile", config]  # fmt: skip
+        cmd = [sys.executable, "-m", "snakemake", "-s", str(REPO / "Snakefile"), "-d", str(REPO)]
+        cmd += ["--cores", str(args.cores), "--keep-going", "hdus", "snn", "--config", "device=cuda"]
+        cmd += ["--configfile", config]
         start = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
         wall = time.perf_counter() - start

@@ -548,8 +548,19 @@ PAPER_SCALES = {
         else ""
     ),
     "SMU (000)": _scale(SMU_SEEDS) if SMU else "",
-    "Survey (003)": (
-        _scale(EXACT_SEEDS, f"; scenarios {EXACT_SCENARIOS}") if EXACT else ""
+    "Survey (003)": "; ".join(
+        part
+        for part in (
+            (
+                "exact methods: "
+                + _scale(EXACT_SEEDS, f", scenarios {EXACT_SCENARIOS}")
+                if EXACT
+                else ""
+            ),
+            HDUS_SCALE.replace("Scale: ", "HDUS: ") if HDUS else "",
+            SNN_SCALE.replace("Scale: ", "spiking networks: ") if SNN else "",
+        )
+        if part
     ),
 }
 
