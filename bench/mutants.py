@@ -311,6 +311,8 @@ MUTANTS = [
     Mutant("hdus_affected_includes_all", HD, "affected = [i for i, n in self.neighbours.items() if client in n and i != client]",
            "affected = [i for i in self.neighbours if i != client]",
            "every client counted as affected by a departure, not only those that used its seed model", (FAM,)),
+    Mutant("hdus_gold_reads_stored", HD, "retrained[i] if i in affected else outputs[i]", "outputs[i]",
+           "the gold network reuses the stored affected clients instead of the retrained ones (exact by fiat)", (FAM,)),
     Mutant("hdus_ring_one_sided", HD, "sorted({(i - 1) % clients, (i + 1) % clients} - {i})", "sorted({(i + 1) % clients} - {i})",
            "the ring topology links each client to one neighbour only", (FAM,)),
     Mutant("hdus_skew_unsorted", HD, 'order = order[np.argsort(labels[order], kind="stable")]', "order = order",

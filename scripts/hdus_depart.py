@@ -2,8 +2,6 @@
 and after (dropped); the gold network, with every affected client retrained from scratch; the exactness check
 (after == gold) and the cost of each."""
 
-import time
-
 import numpy as np
 import torch
 
@@ -48,26 +46,9 @@ for i in sorted(records):
     retrained[i] = {"seconds": rec["seconds"], "probs": outputs(rec)}
 
 
-def network(source):
-    return hdus.Network({i: p[0] for i, p in source.items()}, {i: p[1] for i, p in source.items()}, neighbours)
-
-
 def departure(d):
-    """Client d leaves the stored network: before / after / gold predictions of the others, cost, exactness."""
-    net = network(probs)
-    remaining = [i for i in net.clients if i != d]
-    before = {i: net.predict(i) for i in remaining}
-    start = time.perf_counter()  # the unlearning: drop the seed model, and the remaining clients' new predictions
-    affected = net.depart(d)
-    after = {i: net.predict(i) for i in remaining}
-    seconds = time.perf_counter() - start
-    gold_net = network({i: retrained[i]["probs"] if i in affected else probs[i] for i in remaining})
-    gold_net.neighbours = {i: [j for j in neighbours[i] if j != d] for i in remaining}  # the topology without d
-    gold = {i: gold_net.predict(i) for i in remaining}
-    gap = max((float(np.abs(after[i] - gold[i]).max()) for i in remaining), default=0.0)
-    return {"departed": d, "remaining": remaining, "affected": affected, "before": before, "after": after,
-            "gold": gold, "neighbours_after": net.neighbours, "seconds": seconds, "max_gap": gap,
-            "exact": gap <= 1e-6, "retrain_seconds": float(sum(retrained[i]["seconds"] for i in affected))}  # fmt: skip
+    dep = hdus.departure(probs, {i: r["probs"] for i, r in retrained.items()}, neighbours, d)
+    return {**dep, "retrain_seconds": float(sum(retrained[i]["seconds"] for i in dep["affected"]))}
 
 
 departures = [departure(d) for d in sorted(records)]

@@ -122,11 +122,11 @@ def test_official_batches_written_by_python3_numpy_still_read(tmp_path, cifar_sa
 @pytest.mark.parametrize("shape", [(1, 8), (3, 32)])
 def test_every_model_gives_logits_and_features(name, shape):
     channels, size = shape
-    spec = (
-        {"name": name, "width": 0.25}
-        if name != "vit"
-        else {"name": name, "patch": 2 if size == 8 else 4, "dim": 32, "depth": 1, "heads": 2}
-    )
+    specs = {
+        "vit": {"name": name, "patch": 2 if size == 8 else 4, "dim": 32, "depth": 1, "heads": 2},
+        "snn": {"name": name, "hidden": [16, 8], "steps": 3},
+    }
+    spec = specs.get(name, {"name": name, "width": 0.25})
     info = {
         "in_channels": channels,
         "image_size": size,

@@ -81,6 +81,25 @@ def test_a_departed_clients_seed_model_reaches_no_prediction():
     assert np.allclose(net.predict_all(), np.mean([net.predict(i) for i in (1, 2, 3)], axis=0))
 
 
+def test_departure_compares_with_the_affected_clients_retrained():
+    """Client 0 leaves a ring of 4: clients 1 and 3 are affected. The gold network takes their retrained models
+    and client 2's stored ones; a retrained model that differs (here: client 3's) makes the departure inexact,
+    and a difference in an unaffected client's retrained copy is never read."""
+    out = {i: (np.array([[0.1 * (i + 1), 1 - 0.1 * (i + 1)]]), np.array([[0.5, 0.5]])) for i in range(4)}
+    ring = dict(enumerate(hdus.topology(4, "ring", 0, seed=0)))
+    same = {i: (m.copy(), s.copy()) for i, (m, s) in out.items()}
+    same[2] = (np.array([[0.9, 0.1]]), np.array([[0.0, 1.0]]))  # client 2 is not affected: never read
+    dep = hdus.departure(out, same, ring, 0)
+    assert dep["affected"] == [1, 3] and dep["remaining"] == [1, 2, 3]
+    assert dep["exact"] and dep["max_gap"] == 0.0 and dep["neighbours_after"] == {1: [2], 2: [1, 3], 3: [2]}
+    assert np.allclose(dep["before"][1], [[(0.2 + 0.5 + 0.5) / 3, (0.8 + 0.5 + 0.5) / 3]])
+    assert np.allclose(dep["after"][1], [[(0.2 + 0.5) / 2, (0.8 + 0.5) / 2]])
+    differs = {**same, 3: (np.array([[0.3, 0.7]]), np.array([[0.5, 0.5]]))}  # client 3's main: 0.4 -> 0.3
+    dep = hdus.departure(out, differs, ring, 0)
+    assert not dep["exact"] and dep["max_gap"] == pytest.approx(0.05)
+    assert dep["gold"][3].tolist() == [[0.4, 0.6]] and dep["after"][3].tolist() == [[0.45, 0.55]]
+
+
 def test_a_client_retrained_from_scratch_equals_the_stored_one_bit_for_bit():
     ds = load_dataset({"name": "digits", "holdout_per_class": 5})
     b = ds.to_tensors()

@@ -12,6 +12,8 @@ then the ordinary `evaluate` and `hdus_report`.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 
 SCENARIO = "hdus"  # the departure: D_f = the departing client's data
@@ -114,3 +116,30 @@ class Network:
     def predict_all(self) -> np.ndarray:
         """The network's answer: the mean over its clients of their predictions."""
         return np.mean(np.stack([self.predict(i) for i in self.clients]), axis=0)
+
+
+def departure(outputs: dict, retrained: dict, neighbours: dict, client: int, tolerance: float = 1e-6) -> dict:
+    """Client `client` leaves the network built from `outputs` ({i: (main, seed) outputs}).
+
+    Returns the remaining clients' predictions before and after (its seed model dropped: the unlearning, timed),
+    the *gold* predictions of the network rebuilt without it -- every affected client's models from `retrained`
+    (trained from scratch), the others as they are, the topology without `client` -- and the exactness check:
+    the largest absolute difference between after and gold, exact when <= tolerance."""
+
+    def network(source):
+        return Network({i: m for i, (m, _) in source.items()}, {i: s for i, (_, s) in source.items()}, neighbours)
+
+    net = network(outputs)
+    remaining = [i for i in net.clients if i != client]
+    before = {i: net.predict(i) for i in remaining}
+    start = time.perf_counter()
+    affected = net.depart(client)
+    after = {i: net.predict(i) for i in remaining}
+    seconds = time.perf_counter() - start
+    gold_net = network({i: retrained[i] if i in affected else outputs[i] for i in remaining})
+    gold_net.neighbours = {i: [j for j in neighbours[i] if j != client] for i in remaining}
+    gold = {i: gold_net.predict(i) for i in remaining}
+    gap = max((float(np.abs(after[i] - gold[i]).max()) for i in remaining), default=0.0)
+    return {"departed": client, "remaining": remaining, "affected": affected, "before": before, "after": after,
+            "gold": gold, "neighbours_after": net.neighbours, "seconds": seconds, "max_gap": gap,
+            "exact": gap <= tolerance}  # fmt: skip

@@ -40,7 +40,7 @@ def table(long: pd.DataFrame) -> pd.DataFrame:
         row = {"scenario": scenario, "kind": part["kind"].iloc[0], "share": float(part["share"].mean()),
                "method": method, "seeds": int(part["seed"].nunique())}  # fmt: skip
         row |= {c: float(pd.to_numeric(part[c], errors="coerce").mean()) for c in COLUMNS}
-        row["test_lost"] = float(lost.get((scenario, method), float("nan")))
+        row["test_lost"] = 0.0 if method == ORIGINAL else float(lost[(scenario, method)])
         rows.append(row)
     out = pd.DataFrame(rows)
     return out.sort_values(["share", "scenario", "method"], key=lambda s: s.map(order) if s.name == "method" else s)
@@ -54,7 +54,7 @@ def display(tab: pd.DataFrame) -> pd.DataFrame:
         "Acc D_f": (100 * tab["acc_forget"]).map(lambda v: f"{v:.1f}"),
         "Acc D_r": (100 * tab["acc_retain"]).map(lambda v: f"{v:.1f}"),
         "Acc D_test": (100 * tab["acc_test"]).map(lambda v: f"{v:.1f}"),
-        "test lost (points)": tab["test_lost"].map(lambda v: "" if np.isnan(v) else f"{v:.1f}"),
+        "test lost (points)": tab["test_lost"].map(lambda v: f"{v:.1f}"),
         "MIA": tab["mia_efficacy"].map(lambda v: f"{v:.3f}"),
         "ToW": tab["tow"].map(lambda v: f"{v:.3f}"),
         "time (s)": tab["seconds"].map(lambda v: "" if np.isnan(v) else f"{v:.3g}"),
