@@ -165,6 +165,8 @@ def test_lif_neuron_spikes_as_worked_out_by_hand():
     assert torch.allclose(model(x), torch.tensor([[1.5, -0.5]]))
     model.thresholds()[0].fill_(2.0)  # v = 0.6, 1.2, 1.8, 2.4 -> one spike
     assert model.features(x).tolist() == [[0.25]]
+    model.thresholds()[0].fill_(0.5)  # v = 0.6 (spike -> 0.1), 0.7 (-> 0.2), 0.8 (-> 0.3), 0.9: a spike every step
+    assert model.features(x).tolist() == [[1.0]]
     leaky = one_neuron(0.6, beta=0.5)  # v = 0.6, 0.9, 1.05 (spike -> 0.05), 0.625: 1 of 4
     assert leaky.features(x).tolist() == [[0.25]]
 

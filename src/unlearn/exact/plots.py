@@ -10,7 +10,7 @@ from . import METHODS
 
 def marker(method: str) -> str:
     """Stars: the survey's exact, decentralized and spiking-network methods; squares: gold models; dots: the rest."""
-    if method in METHODS or (method.startswith(("hdus", "snn_")) and not method.endswith("retrain")):
+    if method in (*METHODS, "hdus", "snn_unlearn", "snn_recover"):
         return "*"
     return "s" if method.endswith("retrain") else "o"
 
