@@ -266,7 +266,7 @@ def test_snn_accuracy_loss_and_claims_follow_the_numbers():
     for seed in (0, 1, 2):
         for scenario, share, loss in (("snn_r2", 0.02, 0.02), ("snn_r10", 0.1, 0.06)):
             for method, acc_f, acc_t in (("snn_original", 0.99, 0.95), ("snn_unlearn", 0.6, 0.95 - loss),
-                                         ("snn_recover", 0.9, 0.94), ("snn_retrain", 0.9, 0.95),
+                                         ("snn_recover", 0.9, 0.94), ("snn_retrain", 0.9, 0.93),
                                          ("snn_finetune", 0.98, 0.95)):  # fmt: skip
                 rows.append({"scenario": scenario, "seed": seed, "method": method, "acc_forget": acc_f,
                              "acc_test": acc_t, "share": share, "kind": "random"})  # fmt: skip
