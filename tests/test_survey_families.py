@@ -146,6 +146,31 @@ def test_hdus_claims_follow_the_numbers():
     assert {c.id: c for c in hdus_report.claims(deps)}["survey.hdus_heterogeneous"].judgement.verdict == "not tested"
 
 
+def test_hdus_tables_average_over_seeds_and_flag_an_inexact_seed():
+    recs = []
+    for seed, (before, after) in enumerate([(0.5, 0.7), (0.6, 0.9)]):
+        for method, acc, seconds in (("hdus_before", before, float("nan")), ("hdus", after, 0.001),
+                                     ("hdus_retrain", after, 2.0)):  # fmt: skip
+            recs.append({"seed": seed, "method": method, "acc_forget": acc, "acc_retain": 0.8, "acc_test": acc,
+                         "mia_efficacy": 0.25 * (seed + 1), "tow": 1.0, "seconds": seconds})  # fmt: skip
+    client = {"model": "smallcnn", "affected": True, "samples": 10, "acc_test_seed": 0.5, "seed_agreement": 0.75}
+    acc = {f"acc_{s}_{m}": 0.5 for s in ("test", "departed") for m in ("main", "before", "after")}
+    deps = [{"seed": 0, "exact": True, "max_gap": 0.0, "clients": [{**client, **acc, "client": 1}]},
+            {"seed": 1, "exact": False, "max_gap": 0.01,
+             "clients": [{**client, **acc, "acc_test_after": 0.9, "client": 1}]}]  # fmt: skip
+    net = hdus_report.network_table(pd.DataFrame(recs), deps).set_index("method")
+    assert list(net.index) == ["hdus_before", "hdus", "hdus_retrain"]
+    assert net["acc_test"].tolist() == pytest.approx([0.55, 0.8, 0.8])
+    assert net.loc["hdus", "mia_efficacy"] == pytest.approx(0.375)
+    assert net.loc["hdus", "seconds"] == pytest.approx(0.001) and np.isnan(net.loc["hdus_before", "seconds"])
+    assert net.loc["hdus", "exact"] == "NO (1 of 2 seeds)" and net.loc["hdus", "max_gap"] == 0.01
+    assert net.loc["hdus_retrain", "exact"] == ""
+    shown = hdus_report.display_network(net.reset_index())
+    assert list(shown["Acc D_test"]) == ["55.0", "80.0", "80.0"] and list(shown["time (s)"]) == ["", "0.001", "2"]
+    clients = hdus_report.client_table(deps)
+    assert clients.loc[0, "acc_test_after"] == pytest.approx(0.7) and clients.loc[0, "acc_test_main"] == 0.5
+
+
 # ---- spiking network ---------------------------------------------------------------------------------------------
 def one_neuron(weight, *, steps=4, beta=1.0, slope=5.0):
     model = build_model({"name": "snn", "hidden": [1], "steps": steps, "beta": beta, "slope": slope}, INFO1)
