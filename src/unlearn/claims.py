@@ -113,19 +113,21 @@ def _compare_verdict(lo: float, hi: float) -> str:
     return INCONCLUSIVE
 
 
-def compare(diffs, what: str = "difference") -> Judgement:
-    """Paired per-seed differences, d > 0 = the paper's direction."""
+def compare(diffs, what: str = "difference", unit: str = "seeds") -> Judgement:
+    """Paired per-seed differences, d > 0 = the paper's direction (`unit`: what one difference is, when not a
+    seed: departures, clients, (scenario, seed) pairs)."""
     d = _clean(diffs)
     if len(d) == 0:
         return not_tested("no numbers")
     if len(d) < MIN_SEEDS:
         mean = float(d.mean())
         return Judgement(INCONCLUSIVE, len(d), mean, float("nan"), float("nan"),
-                         f"{len(d)} seed(s): a comparison needs at least {MIN_SEEDS}")  # fmt: skip
+                         f"{len(d)} {'seed(s)' if unit == 'seeds' else unit}: a comparison needs at least "
+                         f"{MIN_SEEDS}")  # fmt: skip
     mean, lo, hi = _interval(d)
     verdict = _compare_verdict(lo, hi)
     return Judgement(
-        verdict, len(d), mean, lo, hi, f"{what} {mean:+.3g}, 95% CI [{lo:+.3g}, {hi:+.3g}], {len(d)} seeds"
+        verdict, len(d), mean, lo, hi, f"{what} {mean:+.3g}, 95% CI [{lo:+.3g}, {hi:+.3g}], {len(d)} {unit}"
     )
 
 

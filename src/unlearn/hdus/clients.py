@@ -7,11 +7,11 @@ from __future__ import annotations
 import time
 
 import torch
-import torch.nn.functional as F
 
 from ..loader import TensorLoader, _map_batches
+from ..methods.scrub import distill_kl
 from ..models import build_model
-from ..training import fit, optimize, seed_everything
+from ..training import optimize, seed_everything, train_from_scratch
 from . import client_model
 
 
@@ -21,14 +21,12 @@ def client_seed(seed: int, client: int) -> int:
 
 def distill(student, teacher, ref_x, hp: dict, *, seed: int, device, tag: str) -> list[dict]:
     """Fit `student` to the teacher's softened outputs on the reference images (KL at temperature T, x T^2)."""
-    t = float(hp["temperature"])
     logits = _map_batches(lambda m, xb: m(xb), teacher, ref_x, 512, device).to(device)
     loader = TensorLoader(ref_x, torch.arange(len(ref_x)), hp["batch_size"], shuffle=True, seed=seed, device=device)
 
     def loss_fn(batch):
         xb, idx = batch
-        target = F.softmax(logits[idx] / t, dim=1)
-        return F.kl_div(F.log_softmax(student(xb) / t, dim=1), target, reduction="batchmean") * t * t
+        return distill_kl(student(xb), logits[idx], hp["temperature"])
 
     return optimize(student, lambda epoch: loader, loss_fn, hp, tag=tag, generators=[loader.gen])
 
@@ -38,9 +36,8 @@ def train_client(cfg: dict, info: dict, x, y, ref_x, client: int, *, seed: int, 
     s = client_seed(seed, client)
     spec, seed_spec = client_model(cfg, client), dict(cfg["seed_model"])
     start = time.perf_counter()
-    seed_everything(s)
-    main = build_model(spec, info).to(device)
-    fit(main, x, y, cfg["train"], seed=s, device=device, tag=f"hdus client {client} main ({spec['name']})")
+    main, _ = train_from_scratch(spec, info, x, y, cfg["train"], seed=s, device=device,
+                                 tag=f"hdus client {client} main ({spec['name']})")  # fmt: skip
     main_seconds = time.perf_counter() - start
     seed_everything(s + 1)
     student = build_model(seed_spec, info).to(device)

@@ -81,12 +81,6 @@ WHY = (
 )
 
 
-def per(judgement: C.Judgement, unit: str) -> C.Judgement:
-    """A judgement whose samples are `unit` (departures, clients), not seeds: say so in its basis."""
-    judgement.basis = judgement.basis.replace("seed(s)", unit).replace("seeds", unit)
-    return judgement
-
-
 def every_exact(flags: np.ndarray) -> C.Judgement:
     """Exactness is by construction: one departure that is not exact is enough to refute it."""
     if not len(flags):
@@ -100,8 +94,8 @@ def every_exact(flags: np.ndarray) -> C.Judgement:
 def claims(departures: list[dict]) -> list:
     out = []
 
-    def add(cid, claim, paper_text, ours_text, judgement, unit):
-        out.append(C.Claim(PAPER, f"survey.{cid}", claim, paper_text, ours_text, per(judgement, unit)))
+    def add(cid, claim, paper_text, ours_text, judgement):
+        out.append(C.Claim(PAPER, f"survey.{cid}", claim, paper_text, ours_text, judgement))
 
     every = [dep for d in departures for dep in d["departures"]]
     unlearn = np.array([dep["seconds"] for dep in every], dtype=float)
@@ -110,14 +104,14 @@ def claims(departures: list[dict]) -> list:
     add("hdus_fast", "HDUS unlearns a departed client faster than retraining the affected clients",
         "fast, no full retraining (no number)",
         f"{np.mean(unlearn):.2g} s vs {np.mean(retrain):.3g} s over {len(every)} departures",
-        C.compare(retrain[touched] - unlearn[touched], "retrain − unlearn (s)")
-        if touched.any() else C.not_tested("no departure touched another client"), "departures")  # fmt: skip
+        C.compare(retrain[touched] - unlearn[touched], "retrain − unlearn (s)", unit="departures")
+        if touched.any() else C.not_tested("no departure touched another client"))  # fmt: skip
     exact = np.array([float(dep["exact"]) for dep in every])
     add("hdus_exact", "HDUS is exact: after a departure every remaining client predicts as if the departed "
         "client had never been there (affected clients retrained from scratch)",
         "exact (by construction)", f"{int(exact.sum())} of {len(exact)} departures equal (largest gap "
         f"{max(dep['max_gap'] for dep in every):.2g})",
-        every_exact(exact), "departures")  # fmt: skip
+        every_exact(exact))  # fmt: skip
     archs = sorted({a for d in departures for a in d["architectures"]})
     gains = np.array([c["acc_test_after"] - c["acc_test_main"] for d in departures for c in d["clients"]])
     add("hdus_heterogeneous", "HDUS works across model architectures: with clients of different architectures, "
@@ -125,8 +119,8 @@ def claims(departures: list[dict]) -> list:
         "compatible with heterogeneous models (no number)",
         f"architectures {', '.join(archs)}; test accuracy gain over the main model alone "
         f"{100 * gains.mean():+.1f} points (after the departure, {len(gains)} clients)",
-        C.compare(gains, "ensemble − main alone (test accuracy)") if len(archs) > 1
-        else C.not_tested("every client has the same architecture"), "clients")  # fmt: skip
+        C.compare(gains, "ensemble − main alone (test accuracy)", unit="clients") if len(archs) > 1
+        else C.not_tested("every client has the same architecture"))  # fmt: skip
     return out
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from .. import claims as C
 from ..plots import plt, save
-from . import METHODS, NAMES, ORIGINAL, models
+from . import NAMES, ORIGINAL, models
 
 COLUMNS = ["acc_forget", "acc_retain", "acc_test", "mia_efficacy", "tow", "seconds"]
 
@@ -102,8 +102,9 @@ WHY = (
 def claims(long: pd.DataFrame) -> list:
     out = []
 
-    def add(cid, claim, paper_text, ours_text, judgement, unit="(scenario, seed) pairs"):
-        judgement.basis = judgement.basis.replace("seed(s)", unit).replace("seeds", unit)
+    pairs = "(scenario, seed) pairs"
+
+    def add(cid, claim, paper_text, ours_text, judgement):
         out.append(C.Claim(PAPER, f"survey.{cid}", claim, paper_text, ours_text, judgement))
 
     wide = long.pivot_table(index=["scenario", "seed"], columns="method", values=["acc_forget", "acc_test"])
@@ -112,7 +113,7 @@ def claims(long: pd.DataFrame) -> list:
         "accuracy, precision, recall drop after unlearning (UCI HAR, MNIST)",
         f"accuracy on D_f {100 * wide['acc_forget'][ORIGINAL].mean():.1f}% → "
         f"{100 * wide['acc_forget']['snn_unlearn'].mean():.1f}%",
-        C.compare(drop.to_numpy(), "original − unlearned (D_f accuracy)"))  # fmt: skip
+        C.compare(drop.to_numpy(), "original − unlearned (D_f accuracy)", unit=pairs))  # fmt: skip
     regained = wide["acc_test"]["snn_recover"] - wide["acc_test"]["snn_unlearn"]
     lost = wide["acc_test"][ORIGINAL] - wide["acc_test"]["snn_unlearn"]
     share = (regained / lost.where(lost > 0)).mean()
@@ -121,7 +122,7 @@ def claims(long: pd.DataFrame) -> list:
         f"test accuracy {100 * wide['acc_test']['snn_unlearn'].mean():.1f}% → "
         f"{100 * wide['acc_test']['snn_recover'].mean():.1f}% after recovery"
         + ("" if np.isnan(share) else f" ({100 * share:.0f}% of the loss regained)"),
-        C.compare(regained.to_numpy(), "recovered − unlearned (test accuracy)"))  # fmt: skip
+        C.compare(regained.to_numpy(), "recovered − unlearned (test accuracy)", unit=pairs))  # fmt: skip
     random = accuracy_loss(long[long["kind"] == "random"])
     random = random[random["method"] == "snn_unlearn"]
     shares = sorted(random["share"].unique())
@@ -131,7 +132,7 @@ def claims(long: pd.DataFrame) -> list:
         text = ", ".join(f"{100 * s:.0f}%: {by[s].mean():.1f}" for s in shares)
         add("snn_tradeoff", "The more samples unlearned, the larger the accuracy loss (random forgetting)",
             "accuracy decreases as the share unlearned grows", f"test accuracy lost (points) at {text}",
-            C.compare(diff.to_numpy(), "loss at the largest − smallest share"), unit="seeds")  # fmt: skip
+            C.compare(diff.to_numpy(), "loss at the largest − smallest share"))  # fmt: skip
     else:
         add("snn_tradeoff", "The more samples unlearned, the larger the accuracy loss (random forgetting)",
             "accuracy decreases as the share unlearned grows", "",
@@ -143,6 +144,3 @@ def claims(long: pd.DataFrame) -> list:
 
 def claims_markdown(claim_rows: list, scale: str) -> str:
     return C.markdown(C.frame(claim_rows), "The survey (paper 003): unlearning in spiking neural networks", scale, WHY)
-
-
-__all__ = ["METHODS", "accuracy_loss", "claims", "claims_markdown", "display", "figure", "table", "with_share"]

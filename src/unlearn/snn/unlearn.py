@@ -27,14 +27,10 @@ import time
 import torch
 import torch.nn.functional as F
 
-from ..loader import TensorLoader
+from ..loader import TensorLoader, _map_batches
 from ..training import autocast_for, optimize
 
 EPS = 1e-12
-
-
-def _batches(x, y, batch_size, device):
-    return TensorLoader(x, y, batch_size, device=device)
 
 
 def loss_gradients(model, x, y, batch_size: int, device) -> dict[str, torch.Tensor]:
@@ -42,7 +38,7 @@ def loss_gradients(model, x, y, batch_size: int, device) -> dict[str, torch.Tens
     model.eval()
     grads = {name: torch.zeros_like(layer.weight) for name, layer in model.synapse_layers()}
     n = len(y)
-    for xb, yb in _batches(x, y, batch_size, device):
+    for xb, yb in TensorLoader(x, y, batch_size, device=device):
         model.zero_grad(set_to_none=True)
         with autocast_for(model):
             loss = F.cross_entropy(model(xb), yb, reduction="sum") / n
@@ -53,36 +49,22 @@ def loss_gradients(model, x, y, batch_size: int, device) -> dict[str, torch.Tens
     return grads
 
 
-@torch.no_grad()
 def spike_rates(model, x, batch_size: int, device) -> list[torch.Tensor]:
     """Each hidden layer's per-neuron spike rate, averaged over the images x (uint8)."""
-    model.eval()
-    totals = None
-    for i in range(0, len(x), batch_size):
-        xb = x[i : i + batch_size].to(device).float().div_(255.0)
-        rates = [r.sum(0) for r in model.spike_rates(model.normalize(xb))]
-        totals = rates if totals is None else [t + r for t, r in zip(totals, rates, strict=True)]
-    return [t / max(1, len(x)) for t in totals]
+    sizes = [layer.out_features for layer in model.layers]
+    rates = _map_batches(lambda m, xb: torch.cat(m.spike_rates(m.normalize(xb)), dim=1), model, x, batch_size, device)
+    return list(rates.mean(0).split(sizes))
 
 
 def select_synapses(change_f: dict, change_r: dict, fraction: float) -> dict[str, torch.Tensor]:
-    """Boolean masks of the top `fraction` of all synapses by change_f / (change_r + eps), over every layer."""
+    """Boolean masks of the top `fraction` of all synapses by change_f / (change_r + eps), over every layer
+    (exactly round(fraction x count) of them, ties broken by torch.topk)."""
     scores = {k: change_f[k].abs() / (change_r[k].abs() + EPS) for k in change_f}
     flat = torch.cat([s.flatten() for s in scores.values()])
-    k = max(1, round(float(fraction) * flat.numel()))
-    cutoff = torch.topk(flat, k).values[-1]
-    chosen = {name: s >= cutoff for name, s in scores.items()}
-    # ties at the cutoff: keep exactly k, in the flattened order
-    extra = int(sum(int(m.sum()) for m in chosen.values())) - k
-    if extra > 0:
-        for name in reversed(list(chosen)):
-            ties = (chosen[name] & (scores[name] == cutoff)).flatten().nonzero().flatten()
-            drop = ties[-min(extra, len(ties)) :] if len(ties) else ties
-            chosen[name].view(-1)[drop] = False
-            extra -= len(drop)
-            if extra <= 0:
-                break
-    return chosen
+    chosen = torch.zeros_like(flat, dtype=torch.bool)
+    chosen[torch.topk(flat, max(1, round(float(fraction) * flat.numel()))).indices] = True
+    parts = chosen.split([s.numel() for s in scores.values()])
+    return {name: part.view_as(scores[name]) for name, part in zip(scores, parts, strict=True)}
 
 
 def selective_retrain(model, selected: dict, forget, retain, hp: dict, *, seed: int, device) -> list[dict]:
