@@ -1,7 +1,8 @@
 # Machine-unlearning reproduction workflow: a table of contents.
 # Usage: `make reproduce` (embedded default), or
 #        snakemake --profile profiles/local [TARGET] --configfile configs/cifar10-sample.yaml [OVERLAY.yaml]
-# Outputs of a config: results/<name>/{tables,figures,report.html,run}.
+# Outputs of a config: results/<name>/{tables,figures,report.html,run}. Which jobs exist and what each reads is
+# the plan (src/unlearn/plan.py); each paper is a plug-in with a rule file of its own (src/unlearn/plugins.py).
 from snakemake.utils import min_version
 
 min_version("9.0")
@@ -17,138 +18,55 @@ report: "report/workflow.rst"
 
 
 include: "rules/common.smk"
-
-
-wildcard_constraints:
-    seed=r"\d+",
-    scenario="|".join(ALL_SCENARIOS),
-    method="|".join(ALL_METHODS),
-
-
+# the stages every experiment goes through
 include: "rules/data.smk"
 include: "rules/train.smk"
 include: "rules/unlearn.smk"
 include: "rules/evaluate.smk"
-include: "rules/report.smk"
-include: "rules/tmu.smk"
-include: "rules/rum.smk"
-include: "rules/smu.smk"
-include: "rules/exact.smk"
-include: "rules/hdus.smk"
-include: "rules/snn.smk"
 include: "rules/comparison.smk"
+
+
+# each configured experiment's own rules: rules/baselines.smk, rules/tmu.smk, rules/rum.smk, ...
+for rule_file in PLAN.rule_files:
+
+    include: rule_file
 
 
 rule all:
     default_target: True
     input:
-        all_outputs(),
+        PLAN.all_outputs,
+    localrule: True
 
 
 # one paper (or part) at a time: `snakemake tmu --configfile X` (targets before --configfile, which takes every
-# word after it as another config file)
-rule baselines:
-    input:
-        baselines_outputs(),
+# word after it as another config file): baselines, tmu, rum, smu, survey, hdus, snn, comparison, figures
+for target, files in PLAN.targets.items():
 
-
-rule tmu:
-    input:
-        tmu_outputs(),
-
-
-rule rum:
-    input:
-        rum_outputs(),
-
-
-rule smu:
-    input:
-        smu_outputs(),
-
-
-rule survey:
-    input:
-        exact_outputs(),
-        hdus_outputs(),
-        snn_outputs(),
-        cost_figure(),
-
-
-rule hdus:
-    input:
-        hdus_outputs(),
-
-
-rule snn:
-    input:
-        snn_outputs(),
-
-
-rule comparison:
-    input:
-        comparison_outputs(),
-
-
-# every figure, redrawn from the stored numbers: after a `plots:` change only the plotting rules rerun
-rule figures:
-    input:
-        figure_outputs(),
+    rule:
+        name:
+            target
+        input:
+            files,
+        localrule: True
 
 
 # the HTML report of the whole config (Snakemake's report: tables, figures, provenance, run times)
 rule report:
     input:
-        all_outputs(),
+        PLAN.all_outputs,
+        code=code("report"),
     output:
-        REPORT,
+        PLAN.report,
     log:
-        f"{RUN}/logs/report.log",
+        logfile("report"),
     benchmark:
-        f"{RUN}/benchmarks/report.tsv"
+        benchfile("report")
+    localrule: True
     conda:
         "envs/unlearn.yaml"
     params:
         configfile=f"{RUN}/report_config.yaml",
-        snakefile=workflow.main_snakefile,
+        snakefile=relative("Snakefile")[0],
     script:
         "scripts/report.py"
-
-
-# On a cluster these run on the login node (the profile's local-cores), not as one sbatch job each: the
-# targets, and the cheap rules that only read and write small files (seconds each, no GPU).
-localrules:
-    all,
-    baselines,
-    tmu,
-    rum,
-    smu,
-    survey,
-    hdus,
-    snn,
-    comparison,
-    figures,
-    report,
-    snapshot,
-    prepare_data,
-    forget_set,
-    regime,
-    paper_comparison,
-    baselines_table,
-    baselines_figure,
-    exact_report,
-    exact_figure,
-    hdus_partition,
-    hdus_report,
-    snn_report,
-    tmu_partition,
-    tmu_tables,
-    tmu_fig3_data,
-    tmu_figure,
-    tmu_claims,
-    rum_memorization,
-    rum_tables,
-    rum_figures,
-    rum_claims,
-    smu_tables,
-    smu_dispersion_figure,

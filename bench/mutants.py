@@ -10,6 +10,8 @@ and the first test that failed. The checkout itself is never modified.
     python bench/mutants.py --only tow_no_test_factor,sisa_vote_argmin
     python bench/mutants.py --list            # ids and descriptions only
     python bench/mutants.py --out mutants.md  # also write the table as Markdown
+    python bench/mutants.py --stale           # after a refactor: each entry whose snippet is gone or repeated,
+                                              # with the nearest matching lines (its file's, then the library's)
 
 A new change to evaluation, metrics, tables, reports or a method: add its plausible bugs here, run the script,
 and add tests until each is caught. Exit status: 0 when every mutant is caught, 1 otherwise (2: bad usage, or
@@ -19,6 +21,7 @@ the unmutated tests fail, which makes the check meaningless).
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import queue
 import shutil
@@ -162,28 +165,28 @@ MUTANTS = [
            'fitted = [out[k]["train_mean"] >= FIT', "the regime judged on the mean, not every model",
            ("tests/test_claims.py",)),
     Mutant("rum_claim_harder_reversed", "src/unlearn/rum/report.py",
-           'C.compare(_diff(low, high), "ToW(low) − ToW(high)")', 'C.compare(_diff(high, low), "ToW(low) − ToW(high)")',
+           'C.compare(paired_diff(low, high), "ToW(low) − ToW(high)")', 'C.compare(paired_diff(high, low), "ToW(low) − ToW(high)")',
            "RUM's 'harder on the high set' claim judged the other way round", ("tests/test_rum.py",)),
     Mutant("rum_claim_distinct_reversed", "src/unlearn/rum/report.py",
-           'C.compare(_diff(m["low"], m["high"]), "ES(low mem) − ES(high mem)")',
-           'C.compare(_diff(m["high"], m["low"]), "ES(low mem) − ES(high mem)")',
+           'C.compare(paired_diff(m["low"], m["high"]), "ES(low mem) − ES(high mem)")',
+           'C.compare(paired_diff(m["high"], m["low"]), "ES(low mem) − ES(high mem)")',
            "RUM's ES-vs-memorization claim judged the other way round", ("tests/test_rum.py",)),
     Mutant("rum_table_gap_reads_tow_mia", "src/unlearn/rum/report.py",
            'parse_method(method)\n        tow, gap = _stats(part["tow"]), _stats(part["mia_gap"])',
            'parse_method(method)\n        tow, gap = _stats(part["tow"]), _stats(part["tow_mia"])', "the RUM table's MIA-gap column reads ToW-MIA",
            ("tests/test_rum.py",)),
     Mutant("smu_claim_gap_reversed", "src/unlearn/smu/report.py",
-           'C.compare(_diff(b_gap, gap), "gap baseline − SMU")', 'C.compare(_diff(gap, b_gap), "gap baseline − SMU")',
+           'C.compare(paired_diff(b_gap, gap), "gap baseline − SMU")', 'C.compare(paired_diff(gap, b_gap), "gap baseline − SMU")',
            "SMU's 'smaller MIA gap than the baseline' judged the other way round", ("tests/test_smu.py",)),
     Mutant("smu_speedup_inverted", "src/unlearn/smu/report.py", "gold / s if s and", "s / gold if s and",
            "SMU's speed-up column inverted (method time / gold time)", ("tests/test_smu.py",)),
     Mutant("tmu_claim_delta_reversed", "src/unlearn/tmu/claims.py",
-           'C.compare(_diff(delta[other], delta["tmu"]), f"{name_of(other)} Δ − TMU Δ (pts)")',
-           'C.compare(_diff(delta["tmu"], delta[other]), f"{name_of(other)} Δ − TMU Δ (pts)")',
+           'C.compare(paired_diff(delta[other], delta["tmu"]), f"{name_of(other)} Δ − TMU Δ (pts)")',
+           'C.compare(paired_diff(delta["tmu"], delta[other]), f"{name_of(other)} Δ − TMU Δ (pts)")',
            "TMU's 'Δ below the baseline's' judged the other way round", ("tests/test_tmu.py",)),
     Mutant("tmu_claim_ad_reversed", "src/unlearn/tmu/claims.py",
-           'C.combine([C.compare(_diff(ad[m], ad["tmu"])) for m in BASELINES], "TMU vs each baseline")',
-           'C.combine([C.compare(_diff(ad["tmu"], ad[m])) for m in BASELINES], "TMU vs each baseline")',
+           'C.combine([C.compare(paired_diff(ad[m], ad["tmu"])) for m in BASELINES], "TMU vs each baseline")',
+           'C.combine([C.compare(paired_diff(ad["tmu"], ad[m])) for m in BASELINES], "TMU vs each baseline")',
            "TMU's smallest-activation-distance claim judged the other way round", ("tests/test_tmu.py",)),
     Mutant("tmu_table_forget_is_test", "src/unlearn/tmu/report.py",
            'row.update({f"{m}_acc_test": vals["acc_test"], f"{m}_acc_forget": vals["acc_forget"]})',
@@ -353,17 +356,51 @@ MUTANTS = [
 STALENESS_TEST = "tests/test_bench.py::test_every_planted_bug_still_applies_and_compiles"
 
 
+def occurrences(m: Mutant) -> int:
+    path = REPO / m.file
+    return path.read_text().count(m.old) if path.is_file() else 0
+
+
 def check(mutants: list[Mutant]) -> None:
     """Every mutant's snippet occurs exactly once in its file (else the list is stale)."""
-    bad = []
-    for m in mutants:
-        n = (REPO / m.file).read_text().count(m.old)
-        if n != 1:
-            bad.append(f"{m.id}: its snippet occurs {n} times in {m.file}")
+    bad = [f"{m.id}: its snippet occurs {occurrences(m)} times in {m.file}" for m in mutants if occurrences(m) != 1]
     if len({m.id for m in mutants}) != len(mutants):
         bad.append("duplicate mutant ids")
     if bad:
-        sys.exit("mutants: " + "; ".join(bad))
+        sys.exit("mutants: " + "; ".join(bad) + " (python bench/mutants.py --stale shows the nearest lines)")
+
+
+def nearest(snippet: str, files: list[Path], n: int = 3) -> list[tuple[float, str, int, str]]:
+    """The n lines of `files` most like the snippet's first line: (similarity, file, line number, line)."""
+    first = next((line.strip() for line in snippet.splitlines() if line.strip()), snippet.strip())
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(first)
+    scored = []
+    for path in files:
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            matcher.set_seq1(line.strip())
+            if matcher.real_quick_ratio() > 0.5 and matcher.quick_ratio() > 0.5:
+                scored.append((matcher.ratio(), str(path.relative_to(REPO)), number, line.strip()))
+    return sorted(scored, key=lambda t: -t[0])[:n]
+
+
+def stale_report(mutants: list[Mutant]) -> list[str]:
+    """For each mutant whose snippet is not in its file exactly once: the count and the nearest lines, first in its
+    own file, then anywhere in the library (code that moved). Empty when the list is current."""
+    library = sorted((REPO / "src").rglob("*.py"))
+    out = []
+    for m in mutants:
+        count = occurrences(m)
+        if count == 1:
+            continue
+        out.append(f"{m.id}: {count} occurrence(s) in {m.file} of {m.old.splitlines()[0].strip()!r}")
+        own = [REPO / m.file] if (REPO / m.file).is_file() else []
+        seen = set()
+        for ratio, file, number, line in nearest(m.old, own) + nearest(m.old, library):
+            if (file, number) not in seen:
+                seen.add((file, number))
+                out.append(f"    {ratio:.2f} {file}:{number}: {line}")
+    return out
 
 
 def run_tests(copy: Path, first: tuple[str, ...], timeout: int) -> tuple[bool, str, float]:
@@ -410,7 +447,13 @@ def main(argv=None) -> int:
     ap.add_argument("--timeout", type=int, default=900, help="seconds per unit-test run")
     ap.add_argument("--no-baseline", action="store_true", help="skip the unmutated run")
     ap.add_argument("--jobs", type=int, default=1, help="mutants tested side by side (one copy of the tree each)")
+    ap.add_argument("--stale", action="store_true", help="print the entries whose snippet no longer matches, each "
+                    "with the nearest lines, and exit (1 when any is stale)")  # fmt: skip
     args = ap.parse_args(argv)
+    if args.stale:
+        report = stale_report(MUTANTS)
+        print("\n".join(report) if report else f"all {len(MUTANTS)} planted bugs still apply")
+        return 1 if report else 0
     mutants = MUTANTS
     if args.only:
         wanted = args.only.split(",")

@@ -20,7 +20,7 @@ import pandas as pd
 
 TIME_WORDS = ("seconds", "speedup", "time")
 # claims whose numbers are wall-clock times (their verdict can move with machine load)
-TIMING_CLAIMS = ("survey.certified_fast", "survey.summation_fast", "survey.sisa_cheaper")
+TIMING_CLAIMS = ("survey.certified_fast", "survey.summation_fast", "survey.sisa_cheaper", "survey.hdus_fast")
 
 
 def _is_time_column(name: str) -> bool:

@@ -1,12 +1,12 @@
-# The run's regime (do the models fit their training data, and do its consequences show?) and the one-page
-# comparison of every paper's claims and headline numbers with this run's.
+# The run's regime (do the models fit their training data, and do its consequences show?), the one-page
+# comparison of every paper's claims and headline numbers with this run's, and the committed snapshot.
 
 
 rule regime:
     input:
-        unpack(regime_inputs),
+        **PLAN.regime_inputs,
         labels=f"{RUN}/labels.npz",
-        code=lib("claims", "comparison", "regime", "evaluation", "metrics"),
+        code=code("regime"),
     output:
         md=report(
             f"{TABLES}/regime.md",
@@ -16,23 +16,24 @@ rule regime:
         csv=f"{TABLES}/regime.csv",
         claims=f"{TABLES}/regime_claims.csv",
     log:
-        f"{RUN}/logs/regime.log",
+        logfile("regime"),
     benchmark:
-        f"{RUN}/benchmarks/regime.tsv"
+        benchfile("regime")
+    localrule: True
     conda:
         "../envs/unlearn.yaml"
     params:
-        seeds=ALL_SEEDS,
-        kinds={sc: spec["kind"] for sc, spec in REGIME_SCENARIOS.items()},
-        scale=RUN_SCALE,
+        seeds=PLAN.original_seeds,
+        kinds=PLAN.regime_kinds,
+        scale=PLAN.run_scale,
     script:
         "../scripts/regime.py"
 
 
 rule paper_comparison:
     input:
-        claims=comparison_claims(),
-        code=lib("claims", "comparison"),
+        claims=PLAN.comparison_claims,
+        code=code("paper_comparison"),
     output:
         md=report(
             f"{TABLES}/paper_comparison.md",
@@ -41,32 +42,34 @@ rule paper_comparison:
         ),
         csv=f"{TABLES}/paper_comparison.csv",
     log:
-        f"{RUN}/logs/paper_comparison.log",
+        logfile("paper_comparison"),
     benchmark:
-        f"{RUN}/benchmarks/paper_comparison.tsv"
+        benchfile("paper_comparison")
+    localrule: True
     conda:
         "../envs/unlearn.yaml"
     params:
-        scales=PAPER_SCALES,
-        header=RUN_SCALE,
+        scales=PLAN.paper_scales,
+        header=PLAN.run_scale,
     script:
         "../scripts/paper_comparison.py"
 
 
 rule snapshot:
     input:
-        snapshot_sources(),
-        code=lib(),
+        PLAN.snapshot_sources,
+        code=code("snapshot"),
     output:
-        snapshot_outputs(),
+        PLAN.snapshot_outputs,
     log:
-        f"{RUN}/logs/snapshot.log",
+        logfile("snapshot"),
     benchmark:
-        f"{RUN}/benchmarks/snapshot.tsv"
+        benchfile("snapshot")
+    localrule: True
     conda:
         "../envs/unlearn.yaml"
     params:
         config=config,
-        sources=snapshot_sources(),
+        sources=PLAN.snapshot_sources,
     script:
         "../scripts/snapshot.py"

@@ -3,15 +3,16 @@
 
 rule prepare_data:
     input:
-        lib("data"),
+        code=code("prepare_data"),
     output:
         data=f"{RUN}/data.pt",
         labels=f"{RUN}/labels.npz",
         split=f"{RUN}/split.json",
     log:
-        f"{RUN}/logs/prepare_data.log",
+        logfile("prepare_data"),
     benchmark:
-        f"{RUN}/benchmarks/prepare_data.tsv"
+        benchfile("prepare_data")
+    localrule: True
     conda:
         "../envs/unlearn.yaml"
     resources:
@@ -26,15 +27,16 @@ rule prepare_data:
 rule forget_set:
     input:
         labels=f"{RUN}/labels.npz",
-        code=lib("forget"),
+        code=code("forget_set"),
     output:
-        f"{RUN}/forget/{{scenario}}/s{{seed}}.json",
+        PLAN.forget_file("{scenario}", "{seed}"),
     log:
-        f"{RUN}/logs/forget_set/{{scenario}}_s{{seed}}.log",
+        logfile("forget_set/{scenario}_s{seed}"),
     benchmark:
-        f"{RUN}/benchmarks/forget_set/{{scenario}}_s{{seed}}.tsv"
+        benchfile("forget_set/{scenario}_s{seed}")
     wildcard_constraints:
-        scenario="|".join(LABEL_SCENARIOS),
+        scenario=constraint(PLAN.label_scenarios),
+    localrule: True
     conda:
         "../envs/unlearn.yaml"
     resources:

@@ -6,14 +6,14 @@ rule evaluate:
     input:
         unpack(evaluated_inputs),
         labels=f"{RUN}/labels.npz",
-        forget=f"{RUN}/forget/{{scenario}}/s{{seed}}.json",
-        code=lib("metrics", "evaluation"),
+        forget=PLAN.forget_file("{scenario}", "{seed}"),
+        code=code("evaluate"),
     output:
         f"{RUN}/metrics/{{scenario}}/s{{seed}}.json",
     log:
-        f"{RUN}/logs/evaluate/{{scenario}}_s{{seed}}.log",
+        logfile("evaluate/{scenario}_s{seed}"),
     benchmark:
-        f"{RUN}/benchmarks/evaluate/{{scenario}}_s{{seed}}.tsv"
+        benchfile("evaluate/{scenario}_s{seed}")
     conda:
         "../envs/unlearn.yaml"
     resources:

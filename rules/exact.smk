@@ -1,16 +1,17 @@
-# Exact and certified unlearning from the survey (paper 003): SISA, certified removal and summation-form
-# naive Bayes on `exact.scenarios`, one job per (scenario, seed); the ordinary evaluate rule scores them
-# beside every other method, and exact_report writes their table and the cost-vs-quality figure.
+# Exact and certified unlearning from the survey (paper 003): SISA, certified removal and summation-form naive
+# Bayes on `exact.scenarios`, one job per (scenario, seed); the ordinary evaluate rule scores them beside every
+# other method, and exact_report writes their table and claims. The plan's part: src/unlearn/exact/plugin.py.
+
+EXACT = PLAN.experiment("exact")
+from unlearn.exact import METHODS as EXACT_METHODS
 
 
 rule exact_unlearn:
     input:
         data=f"{RUN}/data.pt",
-        forget=f"{RUN}/forget/{{scenario}}/s{{seed}}.json",
+        forget=PLAN.forget_file("{scenario}", "{seed}"),
         original=f"{RUN}/models/original/s{{seed}}.pt",
-        code=lib("training", "optim", "loader", "checkpoints")
-        + [str(LIB_DIR / "exact" / f"{m}.py") for m in EXACT_METHODS],
-        models=model_lib(),
+        code=code("exact_unlearn"),
     output:
         **{
             f"{m}_{kind}": f"{RUN}/models/{{scenario}}/s{{seed}}/{m}.{ext}"
@@ -18,9 +19,9 @@ rule exact_unlearn:
             for kind, ext in (("probs", "probs.npz"), ("run", "json"))
         },
     log:
-        f"{RUN}/logs/exact_unlearn/{{scenario}}_s{{seed}}.log",
+        logfile("exact_unlearn/{scenario}_s{seed}"),
     benchmark:
-        f"{RUN}/benchmarks/exact_unlearn/{{scenario}}_s{{seed}}.tsv"
+        benchfile("exact_unlearn/{scenario}_s{seed}")
     conda:
         "../envs/unlearn.yaml"
     threads: 1
@@ -29,22 +30,20 @@ rule exact_unlearn:
         runtime=240,
         gpu=1,
     params:
+        **EXACT.params(PLAN, "sisa", "certified", "summation"),
         model=config["model"],
         recipe=config["train"],
-        sisa=EXACT["sisa"] if EXACT else {},
-        certified=EXACT["certified"] if EXACT else {},
-        summation=EXACT["summation"] if EXACT else {},
     script:
         "../scripts/exact_unlearn.py"
 
 
 rule exact_report:
     input:
-        unpack(exact_report_inputs),
+        **EXACT.report_inputs(PLAN),
         labels=f"{RUN}/labels.npz",
-        originals=original_probs(EXACT_SEEDS),
-        code=lib("tables", "evaluation", "claims", "regime", "metrics")
-        + [str(LIB_DIR / "exact" / "report.py")],
+        originals=PLAN.original_probs(EXACT.seeds(PLAN)),
+        paper=paper_values("survey_certified")[0],
+        code=code("exact_report"),
     output:
         csv=f"{TABLES}/exact_methods.csv",
         md=report(
@@ -59,38 +58,14 @@ rule exact_report:
         ),
         claims_csv=f"{TABLES}/survey_claims.csv",
     log:
-        f"{RUN}/logs/exact_report.log",
+        logfile("exact_report"),
     benchmark:
-        f"{RUN}/benchmarks/exact_report.tsv"
+        benchfile("exact_report")
+    localrule: True
     conda:
         "../envs/unlearn.yaml"
     params:
-        scenarios=EXACT_SCENARIOS,
-        seeds=EXACT_SEEDS,
-        scale=EXACT_SCALE,
+        **EXACT.params(PLAN, "scenarios", "seeds"),
+        scale=EXACT.table_scale(PLAN),
     script:
         "../scripts/exact_report.py"
-
-
-rule exact_figure:
-    input:
-        metrics=cost_figure_metrics(),
-        code=lib("plots", "evaluation")
-        + [str(LIB_DIR / "exact" / f"{m}.py") for m in ("__init__", "plots")],
-    output:
-        png=report(
-            f"{FIGURES}/cost_vs_quality.png",
-            caption="../report/exact.rst",
-            category="Exact unlearning (paper 003)",
-        ),
-        pdf=f"{FIGURES}/cost_vs_quality.pdf",
-    log:
-        f"{RUN}/logs/exact_figure.log",
-    benchmark:
-        f"{RUN}/benchmarks/exact_figure.tsv"
-    conda:
-        "../envs/unlearn.yaml"
-    params:
-        style=config["plots"],
-    script:
-        "../scripts/exact_figure.py"

@@ -1,28 +1,30 @@
 # HDUS, decentralized unlearning with seed models (the survey, paper 003): clients on parts of D, their main and
 # seed models (`clients_per_job` clients per job, fanned out on a cluster), a client's departure, the ordinary
-# evaluate rule on it (scenario `hdus`), the tables and claims.
+# evaluate rule on it (scenario `hdus`), the tables and claims. The plan's part: src/unlearn/hdus/plugin.py.
 
+from unlearn import hdus as hdus_plan
 
-HDUS_LIB = [str(LIB_DIR / "hdus" / f"{m}.py") for m in ("__init__", "clients")]
+HDUS = PLAN.experiment("hdus")
 
 
 rule hdus_partition:
     input:
         labels=f"{RUN}/labels.npz",
-        code=lib() + [str(LIB_DIR / "hdus" / "__init__.py")],
+        code=code("hdus_partition"),
     output:
-        clients=f"{RUN}/hdus/s{{seed}}/clients.json",
+        clients=HDUS.path(PLAN, "{seed}", "clients.json"),
     log:
-        f"{RUN}/logs/hdus_partition/s{{seed}}.log",
+        logfile("hdus_partition/s{seed}"),
     benchmark:
-        f"{RUN}/benchmarks/hdus_partition/s{{seed}}.tsv"
+        benchfile("hdus_partition/s{seed}")
+    localrule: True
     conda:
         "../envs/unlearn.yaml"
     resources:
         mem_mb=1000,
         runtime=5,
     params:
-        hdus=hdus_params("clients", "partition", "topology", "k", "models"),
+        hdus=HDUS.params(PLAN, "clients", "partition", "topology", "k", "models"),
     script:
         "../scripts/hdus_partition.py"
 
@@ -30,15 +32,14 @@ rule hdus_partition:
 rule hdus_clients:
     input:
         data=f"{RUN}/data.pt",
-        clients=f"{RUN}/hdus/s{{seed}}/clients.json",
-        code=lib("training", "optim", "loader", "checkpoints") + HDUS_LIB,
-        models=model_lib(),
+        clients=HDUS.path(PLAN, "{seed}", "clients.json"),
+        code=code("hdus_clients"),
     output:
-        f"{RUN}/hdus/s{{seed}}/clients_{{first}}-{{last}}.pt",
+        HDUS.path(PLAN, "{seed}", "clients_{first}-{last}.pt"),
     log:
-        f"{RUN}/logs/hdus_clients/s{{seed}}_{{first}}-{{last}}.log",
+        logfile("hdus_clients/s{seed}_{first}-{last}"),
     benchmark:
-        f"{RUN}/benchmarks/hdus_clients/s{{seed}}_{{first}}-{{last}}.tsv"
+        benchfile("hdus_clients/s{seed}_{first}-{last}")
     wildcard_constraints:
         first=r"\d+",
         last=r"\d+",
@@ -50,7 +51,7 @@ rule hdus_clients:
         runtime=120,
         gpu=1,
     params:
-        hdus=hdus_params("models", "seed_model", "train", "distill"),
+        hdus=HDUS.params(PLAN, "models", "seed_model", "train", "distill"),
     script:
         "../scripts/hdus_clients.py"
 
@@ -58,22 +59,21 @@ rule hdus_clients:
 rule hdus_depart:
     input:
         data=f"{RUN}/data.pt",
-        clients=f"{RUN}/hdus/s{{seed}}/clients.json",
-        models=hdus_client_models,
-        code=lib("training", "optim", "loader", "checkpoints") + HDUS_LIB,
-        model_code=model_lib(),
+        clients=HDUS.path(PLAN, "{seed}", "clients.json"),
+        models=HDUS.client_models(PLAN, "{seed}"),
+        code=code("hdus_depart"),
     output:
         **{
             f"{m}_{kind}": f"{RUN}/models/{hdus_plan.SCENARIO}/s{{seed}}/{m}.{ext}"
             for m in hdus_plan.MODELS
             for kind, ext in (("probs", "probs.npz"), ("run", "json"))
         },
-        departure=f"{RUN}/hdus/s{{seed}}/departure.json",
-        forget=f"{RUN}/forget/{hdus_plan.SCENARIO}/s{{seed}}.json",
+        departure=HDUS.path(PLAN, "{seed}", "departure.json"),
+        forget=PLAN.forget_file(hdus_plan.SCENARIO, "{seed}"),
     log:
-        f"{RUN}/logs/hdus_depart/s{{seed}}.log",
+        logfile("hdus_depart/s{seed}"),
     benchmark:
-        f"{RUN}/benchmarks/hdus_depart/s{{seed}}.tsv"
+        benchfile("hdus_depart/s{seed}")
     conda:
         "../envs/unlearn.yaml"
     threads: 1
@@ -82,17 +82,18 @@ rule hdus_depart:
         runtime=240,
         gpu=1,
     params:
-        hdus=hdus_params("models", "seed_model", "train", "distill", "depart"),
+        hdus=HDUS.params(PLAN, "models", "seed_model", "train", "distill", "depart"),
     script:
         "../scripts/hdus_depart.py"
 
 
 rule hdus_report:
     input:
-        metrics=metric_files(list(HDUS_SCENARIOS), HDUS_SEEDS),
-        departures=expand(f"{RUN}/hdus/s{{seed}}/departure.json", seed=HDUS_SEEDS),
-        code=lib("tables", "claims", "evaluation")
-        + [str(LIB_DIR / "hdus" / "report.py")],
+        metrics=PLAN.metric_files(HDUS.scenarios(PLAN), HDUS.seeds(PLAN)),
+        departures=[
+            HDUS.path(PLAN, seed, "departure.json") for seed in HDUS.seeds(PLAN)
+        ],
+        code=code("hdus_report"),
     output:
         csv=f"{TABLES}/hdus.csv",
         md=report(
@@ -113,12 +114,13 @@ rule hdus_report:
             category="Survey (paper 003): HDUS and SNN",
         ),
     log:
-        f"{RUN}/logs/hdus_report.log",
+        logfile("hdus_report"),
     benchmark:
-        f"{RUN}/benchmarks/hdus_report.tsv"
+        benchfile("hdus_report")
+    localrule: True
     conda:
         "../envs/unlearn.yaml"
     params:
-        scale=HDUS_SCALE,
+        scale=HDUS.table_scale(PLAN),
     script:
         "../scripts/hdus_report.py"

@@ -1,28 +1,25 @@
-# RUM, "what makes unlearning hard" (paper 002). The gold model and every method on the ES, memorization and
-# rum_mix forget sets run through the ordinary `unlearn` and `evaluate` rules; these rules make those forget
-# sets (entanglement, memorization) and the paper's tables, figures and claims.
+# RUM, "what makes unlearning hard" (paper 002). The gold model and every method (RUM's sequences included: the
+# `sequence` method) on the ES, memorization and rum_mix forget sets run through the ordinary `unlearn` and
+# `evaluate` rules; these rules make those forget sets (entanglement, memorization) and the paper's tables,
+# figures and claims. The plan's part: src/unlearn/rum/plugin.py.
 
-
-RUM_LIB = [str(LIB_DIR / "rum" / f"{m}.py") for m in ("__init__", "entanglement")]
+RUM = PLAN.experiment("rum")
+RUM_FIRST_SEED = RUM.seeds(PLAN)[0]
 
 
 rule rum_entanglement:
     input:
         data=f"{RUN}/data.pt",
         original=f"{RUN}/models/original/s{{seed}}.pt",
-        code=lib("loader", "checkpoints"),
-        rum_code=RUM_LIB,
-        models=model_lib(),
+        code=code("rum_entanglement"),
     output:
-        embeddings=rum_path("s{seed}/embeddings.npz"),
-        record=rum_path("s{seed}/entanglement.json"),
-        forget=expand(
-            f"{RUN}/forget/rum_es_{{level}}/s{{{{seed}}}}.json", level=rum_plan.LEVELS
-        ),
+        embeddings=RUM.path(PLAN, "s{seed}/embeddings.npz"),
+        record=RUM.path(PLAN, "s{seed}/entanglement.json"),
+        forget=RUM.es_forget_sets(PLAN, "{seed}"),
     log:
-        f"{RUN}/logs/rum_entanglement/s{{seed}}.log",
+        logfile("rum_entanglement/s{seed}"),
     benchmark:
-        f"{RUN}/benchmarks/rum_entanglement/s{{seed}}.tsv"
+        benchfile("rum_entanglement/s{seed}")
     conda:
         "../envs/unlearn.yaml"
     threads: 1
@@ -31,7 +28,7 @@ rule rum_entanglement:
         runtime=30,
         gpu=1,
     params:
-        rum={k: RUM[k] for k in ("n", "entanglement")} if RUM else {},
+        rum=RUM.params(PLAN, "n", "entanglement"),
     script:
         "../scripts/rum_entanglement.py"
 
@@ -39,17 +36,13 @@ rule rum_entanglement:
 rule rum_memorization_models:
     input:
         data=f"{RUN}/data.pt",
-        code=lib("training", "optim", "loader", "checkpoints"),
-        rum_code=[
-            str(LIB_DIR / "rum" / f"{m}.py") for m in ("memorization", "subset_models")
-        ],
-        models=model_lib(),
+        code=code("rum_memorization_models"),
     output:
-        rum_path("memorization/models_{first}-{last}.npz"),
+        RUM.path(PLAN, "memorization/models_{first}-{last}.npz"),
     log:
-        f"{RUN}/logs/rum_memorization_models/{{first}}-{{last}}.log",
+        logfile("rum_memorization_models/{first}-{last}"),
     benchmark:
-        f"{RUN}/benchmarks/rum_memorization_models/{{first}}-{{last}}.tsv"
+        benchfile("rum_memorization_models/{first}-{last}")
     wildcard_constraints:
         first=r"\d+",
         last=r"\d+",
@@ -61,7 +54,7 @@ rule rum_memorization_models:
         runtime=240,
         gpu=1,
     params:
-        memorization=rum_model_params(),
+        memorization=RUM.model_params(PLAN),
         recipe=config["train"],
         model=config["model"],
     script:
@@ -70,48 +63,37 @@ rule rum_memorization_models:
 
 rule rum_memorization:
     input:
-        models=rum_memorization_models(),
+        models=RUM.memorization_models(PLAN),
         labels=f"{RUN}/labels.npz",
-        code=[str(LIB_DIR / "rum" / f"{m}.py") for m in ("__init__", "memorization")],
+        code=code("rum_memorization"),
     output:
-        scores=rum_path("memorization.npz"),
-        record=rum_path("memorization.json"),
-        forget=expand(
-            f"{RUN}/forget/{{scenario}}/s{{seed}}.json",
-            scenario=[rum_plan.scenario_name("mem", lv) for lv in rum_plan.LEVELS]
-            + [rum_plan.MIX],
-            seed=RUM_SEEDS,
-        ),
+        scores=RUM.path(PLAN, "memorization.npz"),
+        record=RUM.path(PLAN, "memorization.json"),
+        forget=RUM.memorization_forget_sets(PLAN),
     log:
-        f"{RUN}/logs/rum_memorization.log",
+        logfile("rum_memorization"),
     benchmark:
-        f"{RUN}/benchmarks/rum_memorization.tsv"
+        benchfile("rum_memorization")
+    localrule: True
     conda:
         "../envs/unlearn.yaml"
     resources:
         mem_mb=2000,
         runtime=10,
     params:
-        n=RUM["n"] if RUM else 0,
-        seeds=RUM_SEEDS,
+        n=PLAN.settings("rum")["n"],
+        seeds=RUM.seeds(PLAN),
     script:
         "../scripts/rum_memorization.py"
 
 
 rule rum_tables:
     input:
-        unpack(rum_table_inputs),
-        paper=[
-            str(PAPER_DIR / f"rum_{t}.csv")
-            for t in ("table", "es_values", "es_by_memorization")
-        ],
+        **RUM.table_inputs(PLAN),
+        paper=paper_values("rum_table", "rum_es_values", "rum_es_by_memorization"),
         labels=f"{RUN}/labels.npz",
-        originals=original_probs(RUM_SEEDS),
-        code=lib("metrics", "tables", "claims", "regime")
-        + [
-            str(LIB_DIR / "rum" / f"{m}.py")
-            for m in ("__init__", "entanglement", "report")
-        ],
+        originals=PLAN.original_probs(RUM.seeds(PLAN)),
+        code=code("rum_tables"),
     output:
         table_csv=report(
             f"{TABLES}/rum_table.csv",
@@ -148,40 +130,29 @@ rule rum_tables:
             caption="../report/rum_tables.rst",
             category="RUM (paper 002)",
         ),
-        records=rum_path("records.csv"),
-        es_per_seed=rum_path("es_per_seed.csv"),
+        records=RUM.path(PLAN, "records.csv"),
+        es_per_seed=RUM.path(PLAN, "es_per_seed.csv"),
     log:
-        f"{RUN}/logs/rum_tables.log",
+        logfile("rum_tables"),
     benchmark:
-        f"{RUN}/benchmarks/rum_tables.tsv"
+        benchfile("rum_tables")
+    localrule: True
     conda:
         "../envs/unlearn.yaml"
     params:
-        rum=RUM,
-        scale={
-            "dataset": config["dataset"]["name"],
-            "model": config["model"],
-            "epochs": config["train"]["epochs"],
-            "seeds": RUM_SEEDS,
-        },
+        rum=PLAN.settings("rum"),
+        scale=RUM.table_scale(PLAN),
     script:
         "../scripts/rum_tables.py"
 
 
 rule rum_figures:
     input:
-        embeddings=rum_path(f"s{RUM_SEEDS[0]}/embeddings.npz") if RUM else [],
-        es_forget=(
-            expand(
-                f"{RUN}/forget/rum_es_{{level}}/s{RUM_SEEDS[0]}.json",
-                level=rum_plan.LEVELS,
-            )
-            if RUM
-            else []
-        ),
+        embeddings=RUM.path(PLAN, f"s{RUM_FIRST_SEED}/embeddings.npz"),
+        es_forget=RUM.es_forget_sets(PLAN, RUM_FIRST_SEED),
         difficulty=f"{TABLES}/rum_difficulty.csv",
-        scores=rum_path("memorization.npz"),
-        code=lib("plots") + [str(LIB_DIR / "rum" / "plots.py")],
+        scores=RUM.path(PLAN, "memorization.npz"),
+        code=code("rum_figures"),
     output:
         es_png=report(
             f"{FIGURES}/rum_es_partitions.png",
@@ -202,9 +173,10 @@ rule rum_figures:
         ),
         mem_pdf=f"{FIGURES}/rum_memorization.pdf",
     log:
-        f"{RUN}/logs/rum_figures.log",
+        logfile("rum_figures"),
     benchmark:
-        f"{RUN}/benchmarks/rum_figures.tsv"
+        benchfile("rum_figures")
+    localrule: True
     conda:
         "../envs/unlearn.yaml"
     params:
@@ -215,16 +187,12 @@ rule rum_figures:
 
 rule rum_claims:
     input:
-        records=rum_path("records.csv"),
-        es=rum_path("es_per_seed.csv"),
+        records=RUM.path(PLAN, "records.csv"),
+        es=RUM.path(PLAN, "es_per_seed.csv"),
         labels=f"{RUN}/labels.npz",
-        originals=original_probs(RUM_SEEDS),
-        paper=[
-            str(PAPER_DIR / f"rum_{t}.csv")
-            for t in ("table", "es_values", "es_by_memorization")
-        ],
-        code=lib("claims", "regime", "metrics", "tables")
-        + [str(LIB_DIR / "rum" / f"{m}.py") for m in ("__init__", "report")],
+        originals=PLAN.original_probs(RUM.seeds(PLAN)),
+        paper=paper_values("rum_table", "rum_es_values", "rum_es_by_memorization"),
+        code=code("rum_claims"),
     output:
         md=report(
             f"{TABLES}/rum_claims.md",
@@ -233,20 +201,14 @@ rule rum_claims:
         ),
         csv=f"{TABLES}/rum_claims.csv",
     log:
-        f"{RUN}/logs/rum_claims.log",
+        logfile("rum_claims"),
     benchmark:
-        f"{RUN}/benchmarks/rum_claims.tsv"
+        benchfile("rum_claims")
+    localrule: True
     conda:
         "../envs/unlearn.yaml"
     params:
-        rum=RUM,
-        scale={
-            "dataset": config["dataset"]["name"],
-            "model": config["model"],
-            "epochs": config["train"]["epochs"],
-            "seeds": RUM_SEEDS,
-            "n": RUM["n"] if RUM else None,
-            "memorization_models": RUM["memorization"]["models"] if RUM else None,
-        },
+        rum=PLAN.settings("rum"),
+        scale=RUM.table_scale(PLAN),
     script:
         "../scripts/rum_claims.py"

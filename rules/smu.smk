@@ -1,49 +1,66 @@
 # Siamese Machine Unlearning (paper 000): SMU and its baselines on full-class, sub-class and random forgetting
 # (`scenarios` entries, shared with the baselines experiment), their tables beside the paper's numbers, the
-# claims, and the logit-dispersion figure. The unlearning and evaluation jobs are the ordinary rules.
+# claims, and the logit-dispersion figure. The unlearning and evaluation jobs are the ordinary rules; the plan's
+# part: src/unlearn/smu/plugin.py.
+
+SMU = PLAN.experiment("smu")
+SMU_SETTINGS = SMU.setting_scenarios(PLAN)
 
 
 rule smu_tables:
     input:
-        unpack(smu_inputs),
+        metrics=SMU.metrics(PLAN),
+        paper=paper_values(*(f"smu_{s}" for s in SMU_SETTINGS)),
         labels=f"{RUN}/labels.npz",
-        originals=original_probs(SMU_SEEDS),
-        code=lib("tables", "claims", "regime", "metrics")
-        + [str(LIB_DIR / "smu" / f"{m}.py") for m in ("__init__", "report")],
+        originals=PLAN.original_probs(SMU.seeds(PLAN)),
+        code=code("smu_tables"),
     output:
-        **smu_table_outputs(),
+        **{
+            f"{setting}_{ext}": (
+                report(path, caption="../report/smu.rst", category="SMU (paper 000)")
+                if ext == "md"
+                else path
+            )
+            for setting in SMU_SETTINGS
+            for ext, path in zip(
+                ("csv", "md", "tex"),
+                PLAN.table(f"smu_{setting}", ("csv", "md", "tex")),
+            )
+        },
+        claims=f"{TABLES}/smu_claims.md",
+        claims_csv=f"{TABLES}/smu_claims.csv",
     log:
-        f"{RUN}/logs/smu_tables.log",
+        logfile("smu_tables"),
     benchmark:
-        f"{RUN}/benchmarks/smu_tables.tsv"
+        benchfile("smu_tables")
+    localrule: True
     conda:
         "../envs/unlearn.yaml"
     params:
         settings=SMU_SETTINGS,
-        methods=SMU_METHODS,
-        scenario_specs={s: config["scenarios"][s] for s in SMU_SETTINGS.values()},
-        scale=SMU_SCALE,
+        methods=SMU.table_models(PLAN),
+        scenario_specs={s: PLAN.config_scenarios[s] for s in SMU_SETTINGS.values()},
+        scale=SMU.table_scale(PLAN),
     script:
         "../scripts/smu_tables.py"
 
 
 rule smu_dispersion:
     input:
-        unpack(smu_dispersion_inputs),
-        metrics=metric_files(list(SMU_SETTINGS.values()), SMU_SEEDS),
+        **SMU.dispersion_inputs(PLAN),
+        data=f"{RUN}/data.pt",
+        metrics=SMU.metrics(PLAN),
         labels=f"{RUN}/labels.npz",
-        originals=original_probs(SMU_SEEDS),
-        code=lib("loader", "checkpoints", "regime", "evaluation")
-        + [str(LIB_DIR / "smu" / f"{m}.py") for m in ("__init__", "dispersion")],
-        models=model_lib(),
+        originals=PLAN.original_probs(SMU.seeds(PLAN)),
+        code=code("smu_dispersion"),
     output:
         samples=f"{RUN}/smu/dispersion_samples.csv",
         csv=f"{TABLES}/smu_logit_dispersion.csv",
         md=f"{TABLES}/smu_logit_dispersion.md",
     log:
-        f"{RUN}/logs/smu_dispersion.log",
+        logfile("smu_dispersion"),
     benchmark:
-        f"{RUN}/benchmarks/smu_dispersion.tsv"
+        benchfile("smu_dispersion")
     conda:
         "../envs/unlearn.yaml"
     threads: 1
@@ -53,14 +70,9 @@ rule smu_dispersion:
         gpu=1,
     params:
         settings=SMU_SETTINGS,
-        seeds=SMU_SEEDS,
-        dispersion=SMU["dispersion"] if SMU else {},
-        augment=(
-            config["methods"]["smu"].get("augment")
-            or config["train"].get("augment", {})
-            if SMU
-            else {}
-        ),
+        seeds=SMU.seeds(PLAN),
+        dispersion=PLAN.settings("smu")["dispersion"],
+        augment=SMU.augment(config),
     script:
         "../scripts/smu_dispersion.py"
 
@@ -68,8 +80,7 @@ rule smu_dispersion:
 rule smu_dispersion_figure:
     input:
         samples=f"{RUN}/smu/dispersion_samples.csv",
-        code=lib("plots")
-        + [str(LIB_DIR / "smu" / f"{m}.py") for m in ("__init__", "plots")],
+        code=code("smu_dispersion_figure"),
     output:
         png=report(
             f"{FIGURES}/smu_logit_dispersion.png",
@@ -78,9 +89,10 @@ rule smu_dispersion_figure:
         ),
         pdf=f"{FIGURES}/smu_logit_dispersion.pdf",
     log:
-        f"{RUN}/logs/smu_dispersion_figure.log",
+        logfile("smu_dispersion_figure"),
     benchmark:
-        f"{RUN}/benchmarks/smu_dispersion_figure.tsv"
+        benchfile("smu_dispersion_figure")
+    localrule: True
     conda:
         "../envs/unlearn.yaml"
     params:

@@ -1,23 +1,24 @@
 # Unlearning in spiking neural networks (the survey, paper 003): the SNN's original model per seed, then on each
 # SNN scenario the SNN retrained (gold), fine-tuned, unlearned in three phases and recovered; the ordinary
-# evaluate rule scores them against the SNN's gold model; the table, figure and claims.
+# evaluate rule scores them against the SNN's gold model; the table, figure and claims. The plan's part:
+# src/unlearn/snn/plugin.py.
 
+from unlearn import snn as snn_plan
 
-SNN_LIB = [str(LIB_DIR / "snn" / f"{m}.py") for m in ("__init__", "unlearn")]
+SNN = PLAN.experiment("snn")
 
 
 rule snn_train:
     input:
         data=f"{RUN}/data.pt",
-        code=lib("training", "optim", "loader", "checkpoints"),
-        models=model_lib(),
+        code=code("snn_train"),
     output:
         model=f"{RUN}/models/{snn_plan.ORIGINAL}/s{{seed}}.pt",
         probs=f"{RUN}/models/{snn_plan.ORIGINAL}/s{{seed}}.probs.npz",
     log:
-        f"{RUN}/logs/snn_train/s{{seed}}.log",
+        logfile("snn_train/s{seed}"),
     benchmark:
-        f"{RUN}/benchmarks/snn_train/s{{seed}}.tsv"
+        benchfile("snn_train/s{seed}")
     conda:
         "../envs/unlearn.yaml"
     threads: 1
@@ -26,7 +27,7 @@ rule snn_train:
         runtime=120,
         gpu=1,
     params:
-        snn={k: SNN[k] for k in ("model", "train")} if SNN else {},
+        snn=SNN.params(PLAN, "model", "train"),
     script:
         "../scripts/snn_train.py"
 
@@ -34,10 +35,9 @@ rule snn_train:
 rule snn_unlearn:
     input:
         data=f"{RUN}/data.pt",
-        forget=f"{RUN}/forget/{{scenario}}/s{{seed}}.json",
+        forget=PLAN.forget_file("{scenario}", "{seed}"),
         original=f"{RUN}/models/{snn_plan.ORIGINAL}/s{{seed}}.pt",
-        code=lib("training", "optim", "loader", "checkpoints") + SNN_LIB,
-        models=model_lib(),
+        code=code("snn_unlearn"),
     output:
         **{
             f"{m}_{kind}": f"{RUN}/models/{{scenario}}/s{{seed}}/{m}.{ext}"
@@ -45,11 +45,11 @@ rule snn_unlearn:
             for kind, ext in (("probs", "probs.npz"), ("run", "json"))
         },
     log:
-        f"{RUN}/logs/snn_unlearn/{{scenario}}_s{{seed}}.log",
+        logfile("snn_unlearn/{scenario}_s{seed}"),
     benchmark:
-        f"{RUN}/benchmarks/snn_unlearn/{{scenario}}_s{{seed}}.tsv"
+        benchfile("snn_unlearn/{scenario}_s{seed}")
     wildcard_constraints:
-        scenario="|".join(SNN_SCENARIOS) or "^$",
+        scenario=constraint(SNN.scenarios(PLAN)),
     conda:
         "../envs/unlearn.yaml"
     threads: 1
@@ -58,25 +58,20 @@ rule snn_unlearn:
         runtime=240,
         gpu=1,
     params:
-        snn=(
-            {k: SNN[k] for k in ("model", "train", "finetune", "unlearn")}
-            if SNN
-            else {}
-        ),
+        snn=SNN.params(PLAN, "model", "train", "finetune", "unlearn"),
     script:
         "../scripts/snn_unlearn.py"
 
 
 rule snn_report:
     input:
-        metrics=metric_files(list(SNN_SCENARIOS), SNN_SEEDS),
-        runs=expand(
-            f"{RUN}/models/{{scenario}}/s{{seed}}/snn_unlearn.json",
-            scenario=list(SNN_SCENARIOS),
-            seed=SNN_SEEDS,
-        ),
-        code=lib("tables", "claims", "evaluation", "plots")
-        + [str(LIB_DIR / "snn" / "report.py")],
+        metrics=PLAN.metric_files(SNN.scenarios(PLAN), SNN.seeds(PLAN)),
+        runs=[
+            f"{RUN}/models/{sc}/s{seed}/snn_unlearn.json"
+            for sc in SNN.scenarios(PLAN)
+            for seed in SNN.seeds(PLAN)
+        ],
+        code=code("snn_report"),
     output:
         csv=f"{TABLES}/snn.csv",
         md=report(
@@ -97,14 +92,15 @@ rule snn_report:
             category="Survey (paper 003): HDUS and SNN",
         ),
     log:
-        f"{RUN}/logs/snn_report.log",
+        logfile("snn_report"),
     benchmark:
-        f"{RUN}/benchmarks/snn_report.tsv"
+        benchfile("snn_report")
+    localrule: True
     conda:
         "../envs/unlearn.yaml"
     params:
-        kinds={name: spec["kind"] for name, spec in SNN_SCENARIOS.items()},
-        scale=SNN_SCALE,
+        kinds={name: spec["kind"] for name, spec in SNN.scenarios(PLAN).items()},
+        scale=SNN.table_scale(PLAN),
         style=config["plots"],
     script:
         "../scripts/snn_report.py"

@@ -1,26 +1,24 @@
-# Twin Machine Unlearning (paper 001). The gold model and the baselines of each tmu_c<class>_n<n>
-# scenario run through the ordinary `unlearn` and `evaluate` rules; these rules add the twin problem,
-# the easy/hard classifier, and the paper's tables, figure and claims.
+# Twin Machine Unlearning (paper 001). The gold model, the baselines and TMU (methods.tmu) on each tmu_c<class>_n<n>
+# scenario run through the ordinary `unlearn` and `evaluate` rules; these rules add the twin problem, the easy/hard
+# classifier, and the paper's tables, figure and claims. The plan's part: src/unlearn/tmu/plugin.py.
 
-
-TMU_LIB = [str(LIB_DIR / "tmu" / f"{m}.py") for m in ("__init__", "twin", "features")]
+TMU = PLAN.experiment("tmu")
+TMU_MAIN = TMU.main_table(PLAN)
 
 
 rule tmu_features:
     input:
         data=f"{RUN}/data.pt",
-        forget=f"{RUN}/forget/{{scenario}}/s{{seed}}.json",
+        forget=PLAN.forget_file("{scenario}", "{seed}"),
         original=f"{RUN}/models/original/s{{seed}}.pt",
-        code=lib("training", "optim", "loader", "checkpoints"),
-        tmu_code=TMU_LIB,
-        models=model_lib(),
+        code=code("tmu_features"),
     output:
-        features=f"{RUN}/tmu/{{scenario}}/s{{seed}}/features.npz",
-        info=f"{RUN}/tmu/{{scenario}}/s{{seed}}/features.json",
+        features=TMU.path(PLAN, "{scenario}", "{seed}", "features.npz"),
+        info=TMU.path(PLAN, "{scenario}", "{seed}", "features.json"),
     log:
-        f"{RUN}/logs/tmu_features/{{scenario}}_s{{seed}}.log",
+        logfile("tmu_features/{scenario}_s{seed}"),
     benchmark:
-        f"{RUN}/benchmarks/tmu_features/{{scenario}}_s{{seed}}.tsv"
+        benchfile("tmu_features/{scenario}_s{seed}")
     conda:
         "../envs/unlearn.yaml"
     threads: 1
@@ -29,7 +27,7 @@ rule tmu_features:
         runtime=120,
         gpu=1,
     params:
-        tmu={k: TMU[k] for k in ("twin", "features")} if TMU else {},
+        tmu=TMU.params(PLAN, "twin", "features"),
         recipe=config["train"],
         model=config["model"],
     script:
@@ -38,37 +36,34 @@ rule tmu_features:
 
 rule tmu_partition:
     input:
-        features=f"{RUN}/tmu/{{scenario}}/s{{seed}}/features.npz",
-        code=[str(LIB_DIR / "tmu" / f"{m}.py") for m in ("__init__", "classifier")],
+        features=TMU.path(PLAN, "{scenario}", "{seed}", "features.npz"),
+        code=code("tmu_partition"),
     output:
-        f"{RUN}/tmu/{{scenario}}/s{{seed}}/partition.json",
+        TMU.path(PLAN, "{scenario}", "{seed}", "partition.json"),
     log:
-        f"{RUN}/logs/tmu_partition/{{scenario}}_s{{seed}}.log",
+        logfile("tmu_partition/{scenario}_s{seed}"),
     benchmark:
-        f"{RUN}/benchmarks/tmu_partition/{{scenario}}_s{{seed}}.tsv"
+        benchfile("tmu_partition/{scenario}_s{seed}")
+    localrule: True
     conda:
         "../envs/unlearn.yaml"
     resources:
         mem_mb=1000,
         runtime=10,
     params:
-        classifier=TMU["classifier"] if TMU else {},
+        classifier=PLAN.settings("tmu")["classifier"],
     script:
         "../scripts/tmu_partition.py"
 
 
 rule tmu_tables:
     input:
-        unpack(lambda wc: tmu_label_inputs(tmu_plan.main_scenarios(TMU))),
-        metrics=tmu_metrics(),
+        **TMU.label_inputs(PLAN, "main"),
+        metrics=TMU.main_metrics(PLAN),
         labels=f"{RUN}/labels.npz",
-        originals=original_probs(TMU_SEEDS),
-        paper=[str(PAPER_DIR / f"tmu_table{n}.csv") for n in (1, 2, 3, 4)],
-        code=lib("tables", "claims", "regime")
-        + [
-            str(LIB_DIR / "tmu" / f"{m}.py")
-            for m in ("__init__", "classifier", "report")
-        ],
+        originals=PLAN.original_probs(TMU.seeds(PLAN)),
+        paper=paper_values(*(f"tmu_table{n}" for n in (1, 2, 3, 4))),
+        code=code("tmu_tables"),
     output:
         main_csv=report(
             f"{TABLES}/{TMU_MAIN}.csv",
@@ -96,40 +91,33 @@ rule tmu_tables:
         records=f"{RUN}/tmu/records.csv",
         label_records=f"{RUN}/tmu/label_records.csv",
     log:
-        f"{RUN}/logs/tmu_tables.log",
+        logfile("tmu_tables"),
     benchmark:
-        f"{RUN}/benchmarks/tmu_tables.tsv"
+        benchfile("tmu_tables")
+    localrule: True
     conda:
         "../envs/unlearn.yaml"
     params:
         table=TMU_MAIN,
-        methods=TMU_METHODS,
-        scale={
-            "dataset": config["dataset"]["name"],
-            "model": config["model"],
-            "epochs": config["train"]["epochs"],
-            "seeds": TMU_SEEDS,
-        },
+        methods=TMU.methods_of_table(PLAN),
+        scale=TMU.table_scale(PLAN),
     script:
         "../scripts/tmu_tables.py"
 
 
 rule tmu_fig3_data:
     input:
-        unpack(lambda wc: tmu_label_inputs(tmu_plan.sweep_scenarios(TMU))),
+        **TMU.label_inputs(PLAN, "sweep"),
         labels=f"{RUN}/labels.npz",
-        code=lib("claims")
-        + [
-            str(LIB_DIR / "tmu" / f"{m}.py")
-            for m in ("__init__", "classifier", "report")
-        ],
+        code=code("tmu_fig3_data"),
     output:
         csv=f"{TABLES}/tmu_fig3.csv",
         records=f"{RUN}/tmu/fig3_records.csv",
     log:
-        f"{RUN}/logs/tmu_fig3_data.log",
+        logfile("tmu_fig3_data"),
     benchmark:
-        f"{RUN}/benchmarks/tmu_fig3_data.tsv"
+        benchfile("tmu_fig3_data")
+    localrule: True
     conda:
         "../envs/unlearn.yaml"
     script:
@@ -140,8 +128,7 @@ rule tmu_figure:
     input:
         records=f"{RUN}/tmu/fig3_records.csv",
         labels=f"{RUN}/labels.npz",
-        code=lib("plots")
-        + [str(LIB_DIR / "tmu" / f"{m}.py") for m in ("__init__", "report")],
+        code=code("tmu_figure"),
     output:
         png=report(
             f"{FIGURES}/tmu_fig3.png",
@@ -150,9 +137,10 @@ rule tmu_figure:
         ),
         pdf=f"{FIGURES}/tmu_fig3.pdf",
     log:
-        f"{RUN}/logs/tmu_figure.log",
+        logfile("tmu_figure"),
     benchmark:
-        f"{RUN}/benchmarks/tmu_figure.tsv"
+        benchfile("tmu_figure")
+    localrule: True
     conda:
         "../envs/unlearn.yaml"
     params:
@@ -165,16 +153,11 @@ rule tmu_claims:
     input:
         records=f"{RUN}/tmu/records.csv",
         label_records=f"{RUN}/tmu/label_records.csv",
-        fig3=f"{RUN}/tmu/fig3_records.csv" if TMU and TMU.get("sweep") else [],
+        fig3=f"{RUN}/tmu/fig3_records.csv" if PLAN.settings("tmu").get("sweep") else [],
         labels=f"{RUN}/labels.npz",
-        originals=original_probs(TMU_SEEDS),
-        paper=[
-            str(PAPER_DIR / f"{TMU_MAIN}.csv"),
-            str(PAPER_DIR / "tmu_table3.csv"),
-            str(PAPER_DIR / "tmu_table4.csv"),
-        ],
-        code=lib("claims", "regime", "metrics")
-        + [str(LIB_DIR / "tmu" / f"{m}.py") for m in ("__init__", "report", "claims")],
+        originals=PLAN.original_probs(TMU.seeds(PLAN)),
+        paper=paper_values(TMU_MAIN, "tmu_table3", "tmu_table4"),
+        code=code("tmu_claims"),
     output:
         md=report(
             f"{TABLES}/tmu_claims.md",
@@ -183,20 +166,14 @@ rule tmu_claims:
         ),
         csv=f"{TABLES}/tmu_claims.csv",
     log:
-        f"{RUN}/logs/tmu_claims.log",
+        logfile("tmu_claims"),
     benchmark:
-        f"{RUN}/benchmarks/tmu_claims.tsv"
+        benchfile("tmu_claims")
+    localrule: True
     conda:
         "../envs/unlearn.yaml"
     params:
         table=TMU_MAIN,
-        scale={
-            "dataset": config["dataset"]["name"],
-            "model": config["model"],
-            "epochs": config["train"]["epochs"],
-            "seeds": TMU_SEEDS,
-            "n": TMU["n"] if TMU else None,
-            "classes": len(TMU["classes"]) if TMU else 0,
-        },
+        scale=TMU.table_scale(PLAN),
     script:
         "../scripts/tmu_claims.py"

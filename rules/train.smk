@@ -4,15 +4,14 @@
 rule train_original:
     input:
         data=f"{RUN}/data.pt",
-        code=lib("training", "optim", "loader", "checkpoints"),
-        models=model_lib(),
+        code=code("train_original"),
     output:
         model=f"{RUN}/models/original/s{{seed}}.pt",
         probs=f"{RUN}/models/original/s{{seed}}.probs.npz",
     log:
-        f"{RUN}/logs/train_original/s{{seed}}.log",
+        logfile("train_original/s{seed}"),
     benchmark:
-        f"{RUN}/benchmarks/train_original/s{{seed}}.tsv"
+        benchfile("train_original/s{seed}")
     conda:
         "../envs/unlearn.yaml"
     threads: 1

@@ -1,20 +1,19 @@
-# Unlearning: every configured method (Retrain = gold) on every scenario and seed.
+# Unlearning: every method of the plan (Retrain = gold) on every scenario and seed an experiment scores it on.
 
 
 rule unlearn:
     input:
         unpack(unlearn_inputs),
-        code=lib("training", "optim", "loader", "checkpoints"),
-        models=model_lib(),
-        method=method_lib,
+        code=code("unlearn"),
+        method=method_code,
     output:
         model=f"{RUN}/models/{{scenario}}/s{{seed}}/{{method}}.pt",
         probs=f"{RUN}/models/{{scenario}}/s{{seed}}/{{method}}.probs.npz",
         run=f"{RUN}/models/{{scenario}}/s{{seed}}/{{method}}.json",
     log:
-        f"{RUN}/logs/unlearn/{{scenario}}_s{{seed}}_{{method}}.log",
+        logfile("unlearn/{scenario}_s{seed}_{method}"),
     benchmark:
-        f"{RUN}/benchmarks/unlearn/{{scenario}}_s{{seed}}_{{method}}.tsv"
+        benchfile("unlearn/{scenario}_s{seed}_{method}")
     conda:
         "../envs/unlearn.yaml"
     threads: 1
@@ -23,6 +22,7 @@ rule unlearn:
         runtime=240,
         gpu=1,
     params:
+        module=method_module,
         hp=method_hparams,
         model=config["model"],
         recipe=config["train"],

@@ -4,9 +4,10 @@ import pandas as pd
 
 from unlearn import claims as C
 from unlearn.evaluation import load_records
-from unlearn.exact.report import claims, claims_markdown, display, exact_table
+from unlearn.exact.report import CLAIMS_NOTE, CLAIMS_TITLE, claims, display, exact_table, why
 from unlearn.io import load_json, save_text, setup_logging
 from unlearn.regime import from_files as regime_line
+from unlearn.reporting import claims_markdown
 from unlearn.tables import to_markdown
 
 log = setup_logging(snakemake.log[0], "exact_report")
@@ -29,6 +30,9 @@ note = (
 save_text(table.to_csv(index=False, float_format="%.6g"), snakemake.output["csv"])
 save_text(to_markdown(shown, "Exact and certified unlearning (survey, paper 003)", note), snakemake.output["md"])
 log.info("\n%s", shown.to_string(index=False))
-rows = claims(runs, exact_long)
+paper = pd.read_csv(snakemake.input["paper"])
+rows = claims(runs, exact_long, paper)
 save_text(C.frame(rows).to_csv(index=False, float_format="%.6g"), snakemake.output["claims_csv"])
-save_text(claims_markdown(rows, snakemake.params["scale"], regime), snakemake.output["claims_md"])
+text = claims_markdown(rows, title=CLAIMS_TITLE, why=why(paper), scale=f"{snakemake.params['scale']}.", regime=regime,
+                       note=CLAIMS_NOTE)  # fmt: skip
+save_text(text, snakemake.output["claims_md"])

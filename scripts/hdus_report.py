@@ -4,8 +4,18 @@ import pandas as pd
 
 from unlearn import claims as C
 from unlearn.evaluation import load_records
-from unlearn.hdus.report import claims, claims_markdown, client_table, display_clients, display_network, network_table
+from unlearn.hdus.report import (
+    CLAIMS_NOTE,
+    CLAIMS_TITLE,
+    WHY,
+    claims,
+    client_table,
+    display_clients,
+    display_network,
+    network_table,
+)
 from unlearn.io import load_json, save_text, setup_logging
+from unlearn.reporting import claims_markdown
 from unlearn.tables import to_markdown
 
 log = setup_logging(snakemake.log[0], "hdus_report")
@@ -35,4 +45,5 @@ save_text(to_markdown(display_clients(clients), "HDUS: the remaining clients", c
 log.info("\n%s\n%s", display_network(net).to_string(index=False), display_clients(clients).to_string(index=False))
 rows = claims(departures)
 save_text(C.frame(rows).to_csv(index=False, float_format="%.6g"), snakemake.output["claims_csv"])
-save_text(claims_markdown(rows, scale), snakemake.output["claims_md"])
+save_text(claims_markdown(rows, title=CLAIMS_TITLE, why=WHY, scale=f"{scale}.", note=CLAIMS_NOTE),
+          snakemake.output["claims_md"])  # fmt: skip

@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 
 from unlearn import claims as C
-from unlearn.comparison import regime_claims, regime_table
+from unlearn.comparison import TITLE, WHY, regime_claims, regime_table
 from unlearn.evaluation import load_records
 from unlearn.io import load_json, save_text, setup_logging
 from unlearn.regime import original_stats
+from unlearn.reporting import claims_markdown
 
 log = setup_logging(snakemake.log[0], "regime")
 inp, params = snakemake.input, snakemake.params
@@ -25,9 +26,7 @@ save_text(C.frame(rows).to_csv(index=False, float_format="%.6g"), snakemake.outp
 shown = pd.DataFrame({"Model": table["model"], "Scenario": table["scenario"], "Seed": table["seed"],
                       "Train acc (%)": (100 * table["train_acc"]).round(1),
                       "Test acc (%)": (100 * table["test_acc"]).round(1)})  # fmt: skip
-text = C.markdown(C.frame(rows), "The regime of this run's models", params["scale"],
-                  "small datasets and models generalise far less than the papers' (test accuracy well below "
-                  "their ~85-95%), so the gap between seen and unseen data is larger here.")  # fmt: skip
+text = claims_markdown(rows, title=TITLE, why=WHY, scale=params["scale"])
 text += f"\n## Every original and gold model\n\n{shown.to_markdown(index=False)}\n"
 save_text(text, snakemake.output["md"])
 log.info("\n%s", text)

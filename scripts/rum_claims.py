@@ -5,6 +5,7 @@ import pandas as pd
 from unlearn import claims as C
 from unlearn.io import save_text, setup_logging
 from unlearn.regime import from_files as regime_line
+from unlearn.reporting import claims_markdown
 from unlearn.rum import report as R
 
 log = setup_logging(snakemake.log[0], "rum_claims")
@@ -13,7 +14,7 @@ paper = {p.rsplit("/", 1)[-1][4:-4]: pd.read_csv(p, keep_default_na=False, na_va
 records = pd.read_csv(inp["records"])
 rows = R.claims(records, pd.read_csv(inp["es"]), params["rum"], paper)
 regime = regime_line(inp["originals"], params["scale"]["seeds"], inp["labels"], records)
-text = R.claims_markdown(rows, params["scale"], regime)
+text = claims_markdown(rows, title=R.CLAIMS_TITLE, why=R.WHY, scale=R.claims_scale(params["scale"]), regime=regime)
 save_text(C.frame(rows).to_csv(index=False, float_format="%.6g"), snakemake.output["csv"])
 save_text(text, snakemake.output["md"])
 log.info("\n%s", text)

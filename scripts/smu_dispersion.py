@@ -8,8 +8,8 @@ from unlearn.checkpoints import load_bundle, load_model, set_threads
 from unlearn.evaluation import load_records
 from unlearn.io import load_json, save_text, setup_logging
 from unlearn.regime import from_files as regime_line
+from unlearn.reporting import display_name
 from unlearn.smu.dispersion import sample, view_dispersion
-from unlearn.smu.report import name_of
 from unlearn.training import resolve_device
 
 log = setup_logging(snakemake.log[0], "smu_dispersion", torch_job=True)
@@ -54,7 +54,7 @@ summary = per_seed.groupby(["setting", "model", "group"], sort=False).agg(
 save_text(summary.to_csv(index=False, float_format="%.6g"), snakemake.output["csv"])
 wide = summary.pivot_table(index=["setting", "model"], columns="group", values="cosine_mean", sort=False)
 wide = wide.reset_index()
-wide["model"] = wide["model"].map(name_of)
+wide["model"] = [display_name(m, "smu") for m in wide["model"]]
 wide = wide.rename(columns={"setting": "Setting", "model": "Model", "forget": "D_f", "retain": "D_r", "test": "D_test"})
 note = (
     f"Mean over samples (at most {opts['samples']} per set) and seeds {sorted(samples['seed'].unique().tolist())} of "

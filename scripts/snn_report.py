@@ -7,6 +7,7 @@ from unlearn import claims as C
 from unlearn.evaluation import load_records
 from unlearn.io import load_json, save_text, setup_logging
 from unlearn.plots import configure
+from unlearn.reporting import claims_markdown
 from unlearn.snn import report
 from unlearn.tables import to_markdown
 
@@ -28,4 +29,4 @@ log.info("\n%s", report.display(tab).to_string(index=False))
 report.figure(long, snakemake.output["png"], snakemake.output["pdf"])
 rows = report.claims(long)
 save_text(C.frame(rows).to_csv(index=False, float_format="%.6g"), snakemake.output["claims_csv"])
-save_text(report.claims_markdown(rows, scale), snakemake.output["claims_md"])
+save_text(claims_markdown(rows, title=report.CLAIMS_TITLE, why=report.WHY, scale=scale), snakemake.output["claims_md"])

@@ -7,6 +7,7 @@ import pandas as pd
 from unlearn import claims as C
 from unlearn.io import save_text, setup_logging
 from unlearn.regime import from_files as regime_line
+from unlearn.reporting import claims_markdown
 from unlearn.tmu import claims as TC
 from unlearn.tmu import report as R
 
@@ -19,7 +20,8 @@ fig3 = pd.read_csv(inp["fig3"]) if inp.get("fig3") else None
 rows = TC.claims(records, labels, fig3, paper, params["table"])
 regime = regime_line(inp["originals"], params["scale"]["seeds"], inp["labels"], records)
 one_label = float(labels.loc[labels["source"] == "all_easy", "one_label_twin"].mean())
-text = TC.claims_markdown(rows, params["scale"], regime, one_label)
+text = claims_markdown(rows, title=TC.CLAIMS_TITLE, why=TC.WHY, scale=TC.claims_scale(params["scale"]), regime=regime,
+                       note=TC.claims_note(one_label))  # fmt: skip
 save_text(C.frame(rows).to_csv(index=False, float_format="%.6g"), snakemake.output["csv"])
 save_text(text, snakemake.output["md"])
 log.info("\n%s", text)

@@ -8,7 +8,6 @@ from unlearn import methods
 from unlearn.checkpoints import data_info, load_bundle, load_model, save_model, save_probs, set_threads
 from unlearn.io import load_json, save_json, setup_logging
 from unlearn.methods.base import UnlearnData
-from unlearn.rum.sequence import run_sequence
 from unlearn.training import Resume, resolve_device, seed_everything
 
 log = setup_logging(snakemake.log[0], "unlearn", torch_job=True)
@@ -40,17 +39,13 @@ data = UnlearnData(
     info=info,
     recipe=recipe,
     forget_easy=forget_easy,
+    parts=forget.get("parts"),  # RUM: the forget set's ordered and shuffled parts (a sequence's steps)
     resume=Resume(snakemake.params["resume"]),  # Retrain's epoch checkpoint: a killed job continues from it
 )
 model = load_model(snakemake.input["original"], device)[0] if snakemake.input.get("original") else None
 seed_everything(seed)
 start = time.perf_counter()
-if "sequence" in hp:  # RUM (paper 002): the forget set's parts in order, a method per part
-    parts = forget["parts"][hp["sequence"]]
-    steps = list(zip(hp["methods"], hp["hp"], strict=True))
-    model, _ = run_sequence(model, data, parts, steps, retain=hp["retain"], seed=seed)
-else:
-    model = methods.get(method).unlearn(model, data, hp, seed=seed)
+model = methods.get(snakemake.params["module"]).unlearn(model, data, hp, seed=seed)
 seconds = time.perf_counter() - start + data.resume.earlier_seconds
 log.info("%s on %s seed %d: %.2fs (|D_f|=%d)", method, w["scenario"], seed, seconds, len(data.forget_idx))
 

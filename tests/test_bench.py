@@ -89,3 +89,20 @@ def test_every_planted_bug_still_applies_and_compiles():
     proc = subprocess.run([sys.executable, str(REPO / "bench" / "mutants.py"), "--only", "nope"],
                           capture_output=True, text=True)  # fmt: skip
     assert proc.returncode == 2 and proc.stderr.strip() == "mutants: unknown id(s) nope"
+
+
+def test_a_stale_planted_bug_is_shown_with_the_line_it_moved_to(monkeypatch):
+    """After a rename the staleness check fails; `--stale` names the entry and the nearest line of the library."""
+    import mutants
+
+    moved = mutants.Mutant("renamed", "src/unlearn/reporting.py", "both = a.index.intersection(c.index)", "x", "")
+    gone = mutants.Mutant("gone", "src/unlearn/no_such_module.py", "return per_seed_of(records)", "x", "")
+    report = mutants.stale_report([mutants.MUTANTS[0], moved, gone])
+    assert report[0] == "renamed: 0 occurrence(s) in src/unlearn/reporting.py of 'both = a.index.intersection(c.index)'"
+    line = next(n for n, text in enumerate((REPO / "src/unlearn/reporting.py").read_text().splitlines(), 1)
+                if text.strip() == "both = a.index.intersection(b.index)")  # fmt: skip
+    assert report[1].endswith(f" src/unlearn/reporting.py:{line}: both = a.index.intersection(b.index)")
+    assert any(r.startswith("gone: 0 occurrence(s) in src/unlearn/no_such_module.py") for r in report)
+    assert mutants.stale_report(mutants.MUTANTS) == []
+    with pytest.raises(SystemExit, match=r"renamed: its snippet occurs 0 times .* --stale shows the nearest lines"):
+        mutants.check([moved])

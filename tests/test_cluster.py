@@ -16,23 +16,15 @@ import time
 
 import pytest
 import torch
-from conftest import REPO
+from conftest import REPO, copy_workflow, job_stats, tiny_config, write_config
 from slurm_cluster import PARTITION, ClusterUnavailable, LocalSlurm
-from test_workflow import TINY, copy_workflow, job_stats, write_config
 
 pytestmark = [pytest.mark.workflow, pytest.mark.cluster]
 
-CONFIG = {
-    **TINY,  # digits, smallcnn x0.25
-    "name": "slurm",
-    "train": {**TINY["train"], "epochs": 2},
-    "seeds": [0],
-    "scenarios": {"fullclass": TINY["scenarios"]["fullclass"]},
-    "methods": {m: TINY["methods"][m] for m in ("retrain", "finetune")},
-}
+CONFIG = tiny_config("tiny_cluster")
 CONFIG_FILE = "cluster.yaml"
 GPU_RULES = {"train_original", "unlearn"}
-# the cheap rules of this config, which the Snakefile's `localrules` keep on the submitting (login) node
+# the cheap rules of this config, which `localrule: True` keeps on the submitting (login) node
 LOCAL_RULES = {"prepare_data", "forget_set", "baselines_table", "baselines_figure", "regime", "paper_comparison"}
 # the profile's memory requests are sized for a GPU node; this test node has ~20 GB (its threads, 4 per training
 # job, are the profile's own: the test node declares 4 CPUs)

@@ -10,6 +10,7 @@ import yaml
 from conftest import REPO
 
 from unlearn.config import ConfigError, load_config, validate_config
+from unlearn.plan import Plan
 
 SCHEMA = REPO / "schemas/config.schema.yaml"
 BASE = yaml.safe_load((REPO / "config.yaml").read_text())
@@ -129,9 +130,17 @@ def test_default_config_is_valid_and_gets_defaults():
             lambda c: c["scenarios"].update(rum_extra={"kind": "random", "n": 5}),
             r"scenarios\.rum_extra: names starting rum_ are reserved",
         ),
-        (lambda c: c["methods"].update(tmu={}), r"methods\.tmu: TMU runs as its own experiment"),
+        (lambda c: c["methods"].pop("tmu"), r"methods\.tmu: required by the `tmu` section \(TMU's hyperparameters\)"),
+        (
+            lambda c: c.update(baselines=["finetune", "tmu"]),
+            r"baselines: 'tmu' runs only inside its paper's experiment \(it needs forget_easy",
+        ),
+        (lambda c: c["tmu"].update(unlearn={"epochs": 2}), r"tmu\.unlearn: moved to methods\.tmu"),
         (lambda c: c["tmu"]["sweep"].update(sizes=[10, 400]), r"tmu\.sweep\.sizes: 400 would forget all of class 8"),
-        (lambda c: c["tmu"]["unlearn"].update(hard="ascent"), r"tmu\.unlearn\.hard: 'ascent' is not one of"),
+        (
+            lambda c: c["methods"]["tmu"].update(hard="ascent"),
+            r"methods\.tmu\.hard: 'ascent' is not one of random_label, neggrad$",
+        ),
         (
             lambda c: c["scenarios"].update(tmu_c1_n20={"kind": "random", "n": 5}),
             r"scenarios\.tmu_c1_n20: name is reserved",
@@ -251,30 +260,36 @@ def test_config_check_merges_an_overlay_like_snakemake(tmp_path):
     assert merged["train"]["lr"] == BASE["train"]["lr"] and merged["methods"] == check(lambda c: None)["methods"]
 
 
-def test_tmu_classes_resolve_and_seeds_default():
-    cfg = check(lambda c: c["tmu"].update(classes=["3", 8], seeds=None))
-    assert cfg["tmu"]["classes"] == [3, 8] and cfg["tmu"]["seeds"] == cfg["seeds"]
-    assert check(lambda c: c["tmu"].update(classes="all"))["tmu"]["classes"] == list(range(10))
-    assert "tmu" not in check(lambda c: c.pop("tmu"))
-
-
-def test_hdus_and_snn_defaults():
-    cfg = check(lambda c: c["hdus"].update(seeds=None, train=None) or c["snn"].update(seeds=None))
-    assert cfg["hdus"]["seeds"] == cfg["seeds"] == cfg["snn"]["seeds"]
-    assert cfg["hdus"]["train"] == cfg["train"], "the main models' recipe defaults to the top-level one"
+def test_validation_fills_defaults_and_changes_nothing_else():
+    """What follows from the config (the gold model in the baselines, an experiment's seeds, class names as indices,
+    HDUS's recipe) is the plan's (tests/test_plan.py); the validated config keeps what the user wrote."""
+    cfg = check(
+        lambda c: (
+            c["tmu"].update(classes=["3", 8], seeds=None)
+            or c["rum"].update(seeds=None, difficulty=None)
+            or c["hdus"].update(seeds=None, train=None)
+            or c["snn"].update(seeds=None)
+            or c.update(baselines=["finetune"])
+        )
+    )
+    assert cfg["tmu"]["classes"] == ["3", 8] and cfg["tmu"]["seeds"] is None
+    assert cfg["rum"]["seeds"] is None and cfg["rum"]["difficulty"] is None
+    assert cfg["hdus"]["seeds"] is None and cfg["hdus"]["train"] is None and cfg["snn"]["seeds"] is None
+    assert cfg["baselines"] == ["finetune"]
+    # the schema's defaults are filled in
+    assert cfg["rum"]["entanglement"] == {"groups": 15, "picks": [3, 12, 14], "centroid": "global"}
+    assert cfg["rum"]["memorization"]["fraction"] == 0.7 and cfg["rum"]["sequence_retain"] == "seen_parts"
     assert cfg["hdus"]["distill"]["epochs"] == 40 and cfg["hdus"]["distill"]["optimizer"] == "adam"
     assert cfg["snn"]["train"]["epochs"] == 15 and cfg["snn"]["train"]["schedule"] == "cosine"
     assert cfg["snn"]["unlearn"]["prune_threshold"] == 0.5
-    assert "hdus" not in check(lambda c: c.pop("hdus")) and "snn" not in check(lambda c: c.pop("snn"))
+    for section in ("tmu", "rum", "hdus", "snn"):
+        assert section not in check(lambda c, s=section: c.pop(s))
 
 
-def test_rum_defaults_and_baselines_gain_the_gold_model():
-    cfg = check(lambda c: c["rum"].update(seeds=None, difficulty=None))
-    assert cfg["rum"]["seeds"] == cfg["seeds"] and cfg["rum"]["difficulty"] == cfg["rum"]["methods"]
-    assert cfg["rum"]["entanglement"] == {"groups": 15, "picks": [3, 12, 14], "centroid": "global"}
-    assert cfg["rum"]["memorization"]["fraction"] == 0.7 and cfg["rum"]["sequence_retain"] == "seen_parts"
-    assert check(lambda c: c.update(baselines=["finetune"]))["baselines"] == ["retrain", "finetune"]
-    assert "rum" not in check(lambda c: c.pop("rum"))
+def test_validation_leaves_its_input_alone():
+    cfg = copy.deepcopy(BASE)
+    validate_config(cfg, SCHEMA)
+    assert cfg == BASE
 
 
 def test_cifar_sample_config_validates(cifar_sample):
@@ -324,7 +339,7 @@ def test_paper_configs_are_valid_without_their_data(path):
     checked = validate_config(cfg, SCHEMA)
     assert checked["model"]["name"] == "resnet18" and len(checked["seeds"]) == 3
     if path.name == "tmu-cifar100.yaml":
-        assert checked["tmu"]["classes"][:2] == [68, 93]  # road, turtle
+        assert Plan(checked).settings("tmu")["classes"][:2] == [68, 93]  # road, turtle
 
 
 @pytest.mark.parametrize(

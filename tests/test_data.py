@@ -5,6 +5,7 @@ import pickle
 import numpy as np
 import pytest
 import torch
+from conftest import write_cifar100
 
 from unlearn.checkpoints import data_info
 from unlearn.data import CIFAR_NAMES, DatasetError, load_cifar, load_dataset, load_digits
@@ -221,20 +222,6 @@ def test_fetch_checks_a_present_folder_without_network_and_names_unknown_dataset
     assert "unknown dataset 'mnist'; allowed: cifar10, cifar100, cifar20" in capsys.readouterr().err
 
 
-def write_cifar100(root, n_train=400, n_test=100, seed=0):
-    """A small folder in the official cifar-100-python layout: fine label i % 100, coarse label (i % 100) // 5."""
-    rng = np.random.default_rng(seed)
-    root.mkdir()
-    for name, n in (("train", n_train), ("test", n_test)):
-        fine = np.arange(n) % 100
-        with open(root / name, "wb") as fh:
-            pickle.dump({"fine_labels": fine.tolist(), "coarse_labels": (fine // 5).tolist(),
-                         "data": rng.integers(0, 256, (n, 3072), dtype=np.uint8)}, fh)  # fmt: skip
-    with open(root / "meta", "wb") as fh:
-        pickle.dump({"fine_label_names": CIFAR_NAMES["cifar100"], "coarse_label_names": CIFAR_NAMES["cifar20"]}, fh)
-    return root
-
-
 def test_cifar20_reads_coarse_labels_and_keeps_the_fine_ones_through_the_hold_out(tmp_path):
     root = write_cifar100(tmp_path / "cifar-100-python")
     ds = load_dataset({"name": "cifar20", "root": str(root), "holdout_per_class": 2, "split_seed": 0})
@@ -271,6 +258,7 @@ def test_fine_class_scenarios_resolve_names_and_need_fine_labels():
     from conftest import REPO
 
     from unlearn.config import ConfigError, validate_config
+    from unlearn.plan import Plan
 
     schema = REPO / "schemas/config.schema.yaml"
     base = {"name": "x", "model": {"name": "smallcnn"}, "train": {"epochs": 1, "lr": 0.1}, "seeds": [0],
@@ -279,7 +267,7 @@ def test_fine_class_scenarios_resolve_names_and_need_fine_labels():
     cfg = validate_config(
         {**base, "dataset": cifar20, "scenarios": {"r": {"kind": "fine_class", "fine": "rocket"}}}, schema
     )
-    assert cfg["scenarios"]["r"]["fine"] == 69
+    assert cfg["scenarios"]["r"]["fine"] == "rocket" and Plan(cfg).scenarios["r"]["fine"] == 69  # the plan resolves
     with pytest.raises(ConfigError, match=r"scenarios\.r\.fine: unknown fine class 'rockets'; did you mean 'rocket'"):
         validate_config(
             {**base, "dataset": cifar20, "scenarios": {"r": {"kind": "fine_class", "fine": "rockets"}}}, schema

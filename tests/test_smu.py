@@ -7,17 +7,18 @@ import numpy as np
 import pandas as pd
 import pytest
 import torch
-from conftest import MARK, capture_optimize, mark_forget
+from conftest import MARK, REPO, capture_optimize, mark_forget
 
 from unlearn.checkpoints import data_info
 from unlearn.data import load_digits
 from unlearn.loader import predict_proba
 from unlearn.methods import smu, ssd
 from unlearn.methods.base import UnlearnData
+from unlearn.reporting import claims_markdown
 from unlearn.smu import methods as smu_methods
 from unlearn.smu import settings
 from unlearn.smu.dispersion import sample, view_dispersion
-from unlearn.smu.report import claims, claims_markdown, setting_table
+from unlearn.smu.report import CLAIMS_NOTE, CLAIMS_TITLE, WHY, claims, claims_scale, load_paper, setting_table
 from unlearn.training import train_from_scratch
 
 SPEC = {"name": "smallcnn", "width": 0.5}
@@ -201,16 +202,23 @@ def test_setting_table_has_speedup_and_the_paper_row():
     [(0.0, 0.99, "held", "held", "held"), (0.35, 0.80, "not held", "not held", "not held")],
 )
 def test_claims_follow_the_numbers(mia, retain, mia_verdict, retain_verdict, beats_finetune):
-    rows = claims(records(mia, retain), {"fullclass": "fc"}, METHODS)
+    paper = load_paper([REPO / "paper_values/smu_fullclass.csv"])
+    rows = claims(records(mia, retain), {"fullclass": "fc"}, METHODS, paper)
     verdict = {c.id: c.judgement.verdict for c in rows}
+    said = {c.id: c.paper_value for c in rows}  # the paper's numbers, read from paper_values/
+    assert said["smu.dr_kept.fullclass"] == "99.98% (CIFAR-10 full-class)" and said["smu.df_zero.fullclass"] == "0.01%"
+    assert said["smu.mia_zero.fullclass"] == said["smu.number.mia.fullclass"] == "0.00"
+    assert claims(records(mia, retain), {"fullclass": "fc"}, METHODS, paper.iloc[:0])[0].paper_value == "–"
     assert verdict["smu.mia_zero.fullclass"] == mia_verdict
     assert verdict["smu.dr_kept.fullclass"] == retain_verdict
     assert verdict["smu.df_zero.fullclass"] == "held", "D_f accuracy 0 in full-class"
     # SMU's ToW 0.9 vs Finetune's 0.1 on every seed; its MIA gap (0.01 or 0.34) vs Finetune's 0.29
     assert verdict["smu.beats.fullclass.finetune"] == beats_finetune
     assert verdict["smu.beats.fullclass.ssd"] == "held", "ToW 0.9 vs 0.5 and a gap below SSD's 0.39 either way"
-    text = claims_markdown(rows, SCALE, "Regime: x")
-    assert "Scale: dataset digits" in text and "Regime: x" in text
+    text = claims_markdown(rows, title=CLAIMS_TITLE, why=WHY, scale=claims_scale(SCALE), regime="Regime: x",
+                           note=CLAIMS_NOTE)  # fmt: skip
+    assert text.startswith(f"# {CLAIMS_TITLE}\n\n{claims_scale(SCALE)}\n\nRegime: x\n\n{CLAIMS_NOTE}\n\n")
+    assert "Scale: dataset digits" in text and text.endswith(f"Why we may differ from the paper: {WHY}\n")
 
 
 def test_smu_vaporizes_d_f_and_concentrates_on_a_retain_subset(problem, monkeypatch):

@@ -11,6 +11,7 @@ import torch
 
 from unlearn import tmu as plan
 from unlearn.data import DatasetError, hold_out, load_digits
+from unlearn.reporting import claims_markdown
 from unlearn.tmu import claims as TC
 from unlearn.tmu import report as R
 from unlearn.tmu.classifier import fit_predict, label_accuracy, partition
@@ -357,9 +358,11 @@ def test_claims_follow_the_numbers(tmu_gap, tmu_acc, bt_acc, delta_verdict, fig_
     assert verdict["tmu.avg_acc_forget.tmu"] == "—", "headline numbers are shown, not judged"
     ours = {c.id: c.ours for c in rows}
     assert ours["tmu.delta_vs_bad_teacher"] == f"{100 * tmu_gap:.1f} vs 15.0"
-    text = TC.claims_markdown(rows, {"dataset": "digits", "model": {"name": "smallcnn"}, "epochs": 3,
-                                    "seeds": [0, 1, 2], "n": 20, "classes": 2}, "Regime: x", 0.0)  # fmt: skip
+    scale = {"dataset": "digits", "model": {"name": "smallcnn"}, "epochs": 3, "seeds": [0, 1, 2], "n": 20, "classes": 2}
+    text = claims_markdown(rows, title=TC.CLAIMS_TITLE, why=TC.WHY, scale=TC.claims_scale(scale), regime="Regime: x",
+                           note=TC.claims_note(0.0))  # fmt: skip
     assert "Scale: dataset digits" in text and "Regime: x" in text and ": 0% of the (class, seed) runs" in text
+    assert "Forget classes: 2, |D_f| = 20 per class." in text
 
 
 def test_claims_with_one_seed_are_inconclusive():

@@ -4,21 +4,11 @@ import math
 
 import pytest
 import torch
+from conftest import RECIPE, SPEC
 
-from unlearn.checkpoints import data_info, load_model, save_model
-from unlearn.data import load_digits
+from unlearn.checkpoints import load_model, save_model
 from unlearn.loader import TensorLoader, random_crop_flip
 from unlearn.training import DivergenceError, Resume, lr_factor, train_from_scratch
-
-SPEC = {"name": "smallcnn", "width": 0.25}
-RECIPE = {"epochs": 2, "batch_size": 64, "lr": 0.05, "momentum": 0.9, "augment": {"crop_pad": 1}}
-
-
-@pytest.fixture(scope="module")
-def digits():
-    torch.set_num_threads(1)
-    bundle = load_digits().to_tensors()
-    return bundle, data_info(bundle)
 
 
 def test_same_seed_same_weights_on_cpu(digits):

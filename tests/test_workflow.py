@@ -15,92 +15,21 @@ import time
 import pandas as pd
 import pytest
 import yaml
-from conftest import REPO
+from conftest import (
+    copy_workflow,
+    job_stats,
+    planned_jobs,
+    run_copy,
+    snakemake,
+    tiny_config,
+    write_cifar100,
+    write_config,
+)
 
 pytestmark = pytest.mark.workflow
 
-WORKFLOW_FILES = [
-    "Snakefile",
-    "rules",
-    "scripts",
-    "src",
-    "schemas",
-    "report",
-    "envs",
-    "paper_values",
-    "profiles",
-    "config.yaml",
-]
-METHODS = {
-    "retrain": {},
-    "finetune": {"epochs": 1, "lr": 0.02, "batch_size": 64},
-    "neggrad": {"epochs": 1, "lr": 0.005, "batch_size": 32},
-    "neggrad_plus": {"epochs": 1, "lr": 0.02, "batch_size": 64, "alpha": 0.9},
-    "random_label": {"epochs": 1, "lr": 0.02, "batch_size": 64},
-    "amnesiac": {"epochs": 1, "lr": 0.02, "batch_size": 32, "repair_epochs": 1},
-    "bad_teacher": {"epochs": 1, "lr": 0.001, "optimizer": "adam", "temperature": 1.0, "retain_fraction": 0.3},
-}
-TINY = {
-    "name": "tiny",
-    "device": "cpu",
-    "dataset": {"name": "digits"},
-    "model": {"name": "smallcnn", "width": 0.25},
-    "train": {"epochs": 3, "batch_size": 64, "lr": 0.05, "schedule": "cosine", "augment": {"crop_pad": 1}},
-    "seeds": [0, 1],
-    "scenarios": {
-        "fullclass": {"kind": "full_class", "class": 1},
-        "subclass": {"kind": "sub_class", "class": 2, "n": 10},
-    },
-    "methods": METHODS,
-}
-
-
-def snakemake(workdir, *args, config="tiny.yaml", check=True):
-    cmd = [sys.executable, "-m", "snakemake", "-s", str(workdir / "Snakefile"), "-d", str(workdir)]
-    cmd += ["--configfile", str(workdir / config), "--cores", "2", *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1200, env={**os.environ, "PYTHONPATH": ""})
-    if check and proc.returncode != 0:
-        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-6000:]}")
-    return proc
-
-
-def job_stats(dry_run_output: str) -> dict[str, int]:
-    """Rule -> job count from the "Job stats" table of `snakemake -n` ({} when nothing is to be done)."""
-    if "Nothing to be done" in dry_run_output:
-        return {}
-    counts = {}
-    for line in dry_run_output.split("Job stats:")[1].split("\n")[3:]:
-        parts = line.split()
-        if len(parts) != 2 or parts[0] == "total":
-            break
-        counts[parts[0]] = int(parts[1])
-    return counts
-
-
-def planned_jobs(workdir, config="tiny.yaml") -> dict[str, int]:
-    """Rule -> job count that a dry run would execute now."""
-    return job_stats(snakemake(workdir, "-n", config=config).stdout)
-
-
-def write_config(workdir, cfg, name="tiny.yaml"):
-    (workdir / name).write_text(yaml.safe_dump(cfg, sort_keys=False))
-
-
-def copy_workflow(tmp_path_factory, name, cfg, config_name="tiny.yaml"):
-    """A copy of the workflow in a fresh folder, with `cfg` written as `config_name`."""
-    work = tmp_path_factory.mktemp(name)
-    for item in WORKFLOW_FILES:
-        src = REPO / item
-        (shutil.copytree if src.is_dir() else shutil.copy2)(src, work / item)
-    write_config(work, cfg, config_name)
-    return work
-
-
-def run_copy(tmp_path_factory, name, cfg):
-    """A copy of the workflow in a fresh folder with `cfg` as tiny.yaml, run once end to end."""
-    work = copy_workflow(tmp_path_factory, name, cfg)
-    snakemake(work)
-    return work
+TINY = tiny_config("tiny")
+METHODS = TINY["methods"]
 
 
 @pytest.fixture(scope="module")
@@ -154,6 +83,16 @@ def test_checkpoints_and_metrics_carry_provenance(workdir):
 
 def test_second_run_does_nothing(workdir):
     assert planned_jobs(workdir) == {}
+
+
+def test_a_finished_run_copied_to_another_folder_is_a_no_op_there(workdir, tmp_path):
+    """A renamed project, a cluster scratch path, a fresh clone given the results: every input, code inputs
+    included, is named relative to the working folder, so the copy plans nothing (mtimes kept by the copy)."""
+    moved = tmp_path / "elsewhere" / "renamed-project"
+    shutil.copytree(workdir, moved, symlinks=True)
+    assert planned_jobs(moved) == {}
+    dry = snakemake(moved, "-n", "--forceall", "baselines_table").stdout
+    assert str(workdir) not in dry and "input: results/tiny/run/metrics/" in dry
 
 
 def test_changing_one_method_reruns_only_that_method(workdir):
@@ -328,8 +267,6 @@ def test_cifar20_fine_class_scenario_through_the_workflow(tmp_path_factory):
     """SPEC's super-class setting end to end on a small folder in the CIFAR-100 layout: the models learn the
     20 coarse labels, D_f is every image of one fine class, and the table's forgotten-class test accuracy is
     measured on that fine class's test images."""
-    from test_data import write_cifar100
-
     root = write_cifar100(tmp_path_factory.mktemp("c100") / "cifar-100-python", n_train=600, n_test=200)
     cfg = {
         **TINY,

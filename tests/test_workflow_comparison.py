@@ -8,61 +8,13 @@ import re
 
 import pandas as pd
 import pytest
-from test_workflow import TINY, job_stats, planned_jobs, run_copy, snakemake
+from conftest import job_stats, planned_jobs, run_copy, snakemake, tiny_config
 
 from unlearn import claims as C
 
 pytestmark = pytest.mark.workflow
 
-ALL_PAPERS = {
-    **TINY,  # digits, smallcnn x0.25
-    "name": "tinyall",
-    "seeds": [0, 1, 2],
-    "dataset": {"name": "digits", "holdout_per_class": 10},
-    "train": {**TINY["train"], "epochs": 2},
-    "scenarios": {"full": {"kind": "full_class", "class": 1}, "rand": {"kind": "random", "n": 30}},
-    "methods": {
-        "retrain": {},
-        "finetune": {"epochs": 1, "lr": 0.02, "batch_size": 64},
-        "bad_teacher": {"epochs": 1, "lr": 0.001, "optimizer": "adam", "temperature": 1.0, "retain_fraction": 0.3},
-        "smu": {
-            "epochs": 1,
-            "lr": 0.0001,
-            "momentum": 0.9,
-            "weight_decay": 0.0001,
-            "batch_size": 64,
-            "ce_weight": 1.0,
-            "retain_subset": 100,
-            "predictor_dim": 16,
-            "augment": {"crop_pad": 1},
-        },
-    },
-    "baselines": ["retrain", "finetune"],
-    "tmu": {
-        "classes": [2],
-        "n": 10,
-        "baselines": ["finetune", "bad_teacher"],
-        "twin": {"epochs": 1, "lr": 0.01},
-        "features": {"af_eps": 0.03, "cf_epochs": 1},
-        "classifier": {"epochs": 20},
-        "unlearn": {"epochs": 1, "lr": 0.02, "batch_size": 64},
-        "sweep": {"class": 2, "sizes": [10, 20]},
-    },
-    "rum": {
-        "n": 12,
-        "methods": ["finetune"],
-        "select": {"low": "finetune", "medium": "finetune", "high": "finetune"},
-        "difficulty": ["finetune"],
-        "difficulty_levels": ["low", "high"],
-        "memorization": {"models": 4, "models_per_job": 4, "holdout": {"epochs": 1}},
-    },
-    "smu": {
-        "scenarios": {"fullclass": "full", "random": "rand"},
-        "baselines": ["finetune"],
-        "dispersion": {"pairs": 2, "samples": 50},
-    },
-    "exact": {"scenarios": ["rand"], "sisa": {"shards": 2, "slices": 2, "epochs_per_slice": 1}},
-}
+ALL_PAPERS = tiny_config("tiny_all")
 PAPERS = ["Regime (all papers)", "TMU (001)", "RUM (002)", "SMU (000)", "Survey (003)"]
 
 

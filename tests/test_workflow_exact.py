@@ -9,18 +9,11 @@ import json
 
 import pandas as pd
 import pytest
-from test_workflow import TINY, planned_jobs, run_copy, write_config
+from conftest import planned_jobs, run_copy, tiny_config, write_config
 
 pytestmark = pytest.mark.workflow
 
-TINY_EXACT = {
-    **TINY,  # digits, smallcnn x0.25, 3 epochs, seeds 0 and 1
-    "name": "tinyexact",
-    "seeds": [0],
-    "scenarios": {"full": {"kind": "full_class", "class": 1}, "rand": {"kind": "random", "n": 30}},
-    "methods": {"retrain": {}, "finetune": {"epochs": 1, "lr": 0.02, "batch_size": 64}},
-    "exact": {"scenarios": ["rand"], "sisa": {"shards": 2, "slices": 3, "epochs_per_slice": 1}},
-}
+TINY_EXACT = tiny_config("tiny_exact")
 
 
 @pytest.fixture(scope="module")

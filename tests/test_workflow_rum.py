@@ -8,35 +8,11 @@ import json
 
 import pandas as pd
 import pytest
-from test_workflow import planned_jobs, run_copy, write_config
+from conftest import planned_jobs, run_copy, tiny_config, write_config
 
 pytestmark = pytest.mark.workflow
 
-EPOCH1 = {"epochs": 1, "lr": 0.02, "batch_size": 64}
-TINY_RUM = {
-    "name": "tinyrum",
-    "device": "cpu",
-    "dataset": {"name": "digits"},
-    "model": {"name": "smallcnn", "width": 0.25},
-    "train": {"epochs": 3, "batch_size": 64, "lr": 0.05, "schedule": "cosine", "augment": {"crop_pad": 1}},
-    "seeds": [0, 1],
-    "scenarios": {"random": {"kind": "random", "n": 20}},
-    "methods": {
-        "retrain": {},
-        "finetune": EPOCH1,
-        "neggrad_plus": {**EPOCH1, "alpha": 0.9},
-        "salun": {**EPOCH1, "threshold": 0.5},
-    },
-    "baselines": ["finetune"],
-    "rum": {
-        "n": 12,
-        "seeds": [0, 1],
-        "methods": ["finetune", "salun"],
-        "select": {"low": "finetune", "medium": "neggrad_plus", "high": "salun"},
-        "difficulty": ["neggrad_plus"],
-        "memorization": {"models": 4, "models_per_job": 2, "epochs": 2, "holdout": {"epochs": 1}},
-    },
-}
+TINY_RUM = tiny_config("tiny_rum")
 
 
 @pytest.fixture(scope="module")

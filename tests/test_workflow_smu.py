@@ -8,33 +8,11 @@ import json
 
 import pandas as pd
 import pytest
-from test_workflow import TINY, planned_jobs, run_copy, write_config
+from conftest import planned_jobs, run_copy, tiny_config, write_config
 
 pytestmark = pytest.mark.workflow
 
-EPOCH1 = {"epochs": 1, "lr": 0.02, "batch_size": 64}
-TINY_SMU = {
-    **TINY,  # digits, smallcnn x0.25, 3 epochs, seeds 0 and 1
-    "name": "tinysmu",
-    "scenarios": {
-        "full": {"kind": "full_class", "class": 1},
-        "part": {"kind": "partial_class", "class": 2, "fraction": 0.3},
-        "rand": {"kind": "random", "n": 40},
-    },
-    "methods": {
-        "retrain": {},
-        "finetune": EPOCH1,
-        "ssd": {"batch_size": 128, "dampening": 1.0, "selection": 10.0},
-        "smu": {"epochs": 1, "lr": 1e-4, "momentum": 0.9, "weight_decay": 1e-4, "batch_size": 64, "retain_subset": 200},
-    },
-    "baselines": ["finetune"],
-    "smu": {
-        "scenarios": {"fullclass": "full", "subclass": "part", "random": "rand"},
-        "seeds": [1],
-        "baselines": ["finetune", "ssd"],
-        "dispersion": {"pairs": 1, "samples": 50},
-    },
-}
+TINY_SMU = tiny_config("tiny_smu")
 
 
 @pytest.fixture(scope="module")

@@ -9,32 +9,11 @@ import json
 
 import pandas as pd
 import pytest
-from test_workflow import TINY, planned_jobs, run_copy, write_config
+from conftest import planned_jobs, run_copy, tiny_config, write_config
 
 pytestmark = pytest.mark.workflow
 
-TINY_FAMILIES = {
-    **TINY,  # digits, smallcnn x0.25, 3 epochs
-    "name": "tinyfam",
-    "dataset": {"name": "digits", "holdout_per_class": 10},
-    "seeds": [0],
-    "scenarios": {"full": {"kind": "full_class", "class": 1}},
-    "methods": {"retrain": {}, "finetune": {"epochs": 1, "lr": 0.02, "batch_size": 64}},
-    "hdus": {
-        "clients": 3,
-        "topology": "ring",
-        "depart": 1,
-        "clients_per_job": 2,
-        "models": [{"name": "smallcnn", "width": 0.25}, {"name": "allcnn", "width": 0.25}],
-        "distill": {"epochs": 2},
-    },
-    "snn": {
-        "scenarios": {"full": {"kind": "full_class", "class": 1}, "rand": {"kind": "random", "n": 30}},
-        "train": {"epochs": 3},
-        "finetune": {"epochs": 1},
-        "unlearn": {"epochs": 1, "recover_epochs": 1},
-    },
-}
+TINY_FAMILIES = tiny_config("tiny_families")
 
 
 @pytest.fixture(scope="module")

@@ -8,36 +8,11 @@ import json
 
 import pandas as pd
 import pytest
-from test_workflow import planned_jobs, run_copy, write_config
+from conftest import planned_jobs, run_copy, tiny_config, write_config
 
 pytestmark = pytest.mark.workflow
 
-EPOCH1 = {"epochs": 1, "lr": 0.02, "batch_size": 64}
-TINY_TMU = {
-    "name": "tinytmu",
-    "device": "cpu",
-    "dataset": {"name": "digits", "holdout_per_class": 10},
-    "model": {"name": "smallcnn", "width": 0.25},
-    "train": {"epochs": 3, "batch_size": 64, "lr": 0.05, "schedule": "cosine", "augment": {"crop_pad": 1}},
-    "seeds": [0],
-    "scenarios": {"subclass": {"kind": "sub_class", "class": 2, "n": 10}},
-    "methods": {
-        "retrain": {},
-        "finetune": EPOCH1,
-        "neggrad": {**EPOCH1, "lr": 0.005},
-        "random_label": EPOCH1,
-        "bad_teacher": {**EPOCH1, "lr": 0.001, "optimizer": "adam", "temperature": 1.0, "retain_fraction": 0.3},
-    },
-    "tmu": {
-        "classes": [2, 5],
-        "n": 10,
-        "twin": {"epochs": 1},
-        "features": {"cf_epochs": 1, "af_eps": 0.03},
-        "classifier": {"epochs": 20},
-        "unlearn": EPOCH1,
-        "sweep": {"class": 5, "sizes": [5, 10]},
-    },
-}
+TINY_TMU = tiny_config("tiny_tmu")
 
 
 @pytest.fixture(scope="module")

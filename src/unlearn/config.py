@@ -1,6 +1,7 @@
 """Config validation at workflow start-up: unknown keys (with a "did you mean"), the JSON schema (with defaults
 filled in) and the checks a schema cannot express (method names and keys, epochs and milestones, class ranges,
-forget sizes, dataset folders).
+forget sizes, dataset folders; each experiment's own checks live in its package, plugins.py). Validation fills
+in defaults and nothing else: what follows from the config is the plan's (plan.py).
 
 Every failure is a ConfigError whose message is one line naming the field, e.g.
   config error: train.lr: -0.1 is less than or equal to the minimum of 0
@@ -21,10 +22,15 @@ import yaml
 
 from . import data as data_mod
 from . import forget, methods
+from .plugins import DatasetFacts, check_schedule, discover
 
 
 class ConfigError(ValueError):
     pass
+
+
+# keys that moved, and where to: a config written for an earlier layout gets the new place named
+MOVED = {"tmu.unlearn": "methods.tmu (TMU's hyperparameters are a method entry like every other method's)"}
 
 
 def _with_defaults(validator_class):
@@ -106,6 +112,9 @@ def check_keys(node, schema: dict, root: dict, path: tuple = ()) -> None:
         return
     props, extra = _properties(schema, root), schema.get("additionalProperties")
     for key in list(node):
+        moved = MOVED.get(_field((*path, key)))
+        if moved:
+            raise ConfigError(f"config error: {_field((*path, key))}: moved to {moved}")
         if key in props:
             sub = props[key]
         elif isinstance(extra, dict):
@@ -140,27 +149,11 @@ def check_schema(config: dict, schema: dict) -> dict:
 
 
 def _optim_blocks(config: dict):
-    """(field, block) of every optimiser block that trains a network."""
+    """(field, block) of every optimiser block of the core: the recipe and each method (an experiment checks its
+    own blocks)."""
     yield "train", config["train"]
     for name, hp in config["methods"].items():
         yield f"methods.{name}", hp or {}
-    if config.get("tmu"):
-        yield "tmu.twin", config["tmu"]["twin"]
-        yield "tmu.unlearn", config["tmu"]["unlearn"]
-
-
-def _check_schedules(config: dict) -> None:
-    """Step milestones (in epochs) must fall inside the training they decay: 0 < m < epochs."""
-    for field, block in _optim_blocks(config):
-        epochs, milestones = block.get("epochs", 1), block.get("milestones") or []
-        if milestones and block.get("schedule", "constant") != "step":
-            raise ConfigError(f"config error: {field}.milestones: only read with schedule: step (set it or drop them)")
-        for m in milestones:
-            if not 0 < m < epochs:
-                raise ConfigError(
-                    f"config error: {field}.milestones: {m} is outside the training (epochs {epochs}); the learning "
-                    f"rate would never decay there; use values in (0, {epochs})"
-                )
 
 
 def _check_plots(config: dict) -> None:
@@ -174,11 +167,8 @@ def _check_plots(config: dict) -> None:
             raise ConfigError(f"config error: plots.style: unknown matplotlib style '{style}'; {hint}")
 
 
-def check_semantics(config: dict) -> None:
-    ds = config["dataset"]
-    _check_schedules(config)
-    _check_plots(config)
-    # methods: names and their required hyperparameters
+def _check_methods(config: dict) -> None:
+    """Method names, their required hyperparameters and allowed values; the gold model configured."""
     allowed = methods.available()
     for name, hp in config["methods"].items():
         if name not in allowed:
@@ -192,14 +182,17 @@ def check_semantics(config: dict) -> None:
                 raise ConfigError(f"config error: methods.{name}.{key}: '{hp[key]}' is not one of {options}")
     if "retrain" not in config["methods"]:
         raise ConfigError("config error: methods.retrain: required (the gold model every metric compares with)")
+
+
+def dataset_facts(config: dict) -> DatasetFacts:
+    """The dataset's class names and training-set class counts (read from the data unless `verify: false`)."""
+    ds = config["dataset"]
     try:
         kind = data_mod.dataset_kind(ds["name"])
     except data_mod.DatasetError as exc:
         raise ConfigError(f"config error: {exc}") from None
-    # model
     if config["model"]["name"] == "vit" and kind.size % int(config["model"].get("patch", 4)):
         raise ConfigError(f"config error: model.patch: must divide the image size {kind.size}")
-    # dataset: folder, then scenario sizes against the real class counts
     if kind.needs_root and not ds.get("root"):
         raise ConfigError(f"config error: dataset.root: required for dataset {ds['name']}")
     loaded = None
@@ -209,227 +202,60 @@ def check_semantics(config: dict) -> None:
         except data_mod.DatasetError as exc:
             raise ConfigError(f"config error: {exc}") from None
     k = kind.num_classes
-    labels = loaded.train_y if loaded is not None else None
-    counts = [int((labels == c).sum()) for c in range(k)] if labels is not None else [10**9] * k
+    names = loaded.class_names if loaded is not None else kind.class_names
+    counts = [int((loaded.train_y == c).sum()) for c in range(k)] if loaded is not None else None
+    holdout = int(ds.get("holdout_per_class") or 0)
+    return DatasetFacts(ds["name"], list(names or [str(c) for c in range(k)]), counts, holdout, kind.fine_names)
+
+
+def _check_fine(name: str, spec: dict, data: DatasetFacts) -> None:
+    """A fine_class scenario's `fine`: an index in range or a name of the dataset's fine classes."""
+    if data.fine_names is None:
+        raise ConfigError(
+            f"config error: scenarios.{name}.kind: fine_class needs a dataset with fine labels "
+            f"(dataset.name: cifar20), not {data.name}"
+        )
+    fine = spec.get("fine")
+    if isinstance(fine, str) and fine not in data.fine_names:
+        close = difflib.get_close_matches(fine, data.fine_names, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        raise ConfigError(f"config error: scenarios.{name}.fine: unknown fine class '{fine}'{hint}")
+    if isinstance(fine, int) and not 0 <= fine < len(data.fine_names):
+        raise ConfigError(f"config error: scenarios.{name}.fine: {fine} is out of range 0..{len(data.fine_names) - 1}")
+
+
+def check_semantics(config: dict) -> DatasetFacts:
+    """The checks a schema cannot express: the core's here, each experiment's in its package (plugins.py).
+    Reads the config, never changes it; returns what it learnt of the dataset."""
+    for field, block in _optim_blocks(config):
+        try:
+            check_schedule(field, block)
+        except ValueError as exc:
+            raise ConfigError(f"config error: {exc}") from None
+    _check_plots(config)
+    _check_methods(config)
+    data = dataset_facts(config)
+    counts = data.counts if data.counts is not None else [10**9] * len(data.class_names)
     for name, spec in config["scenarios"].items():
         if spec["kind"] == "fine_class":
-            _resolve_fine(name, spec, kind, ds["name"])
+            _check_fine(name, spec, data)
         try:
             forget.forget_size(spec, counts)
         except forget.ScenarioError as exc:
             raise ConfigError(f"config error: scenarios.{name}.{exc}") from None
-    baselines = config.get("baselines")
-    if baselines is not None:
-        for name in baselines:
-            if name not in config["methods"]:
-                raise ConfigError(f"config error: baselines: '{name}' is not configured under `methods`")
-        if "retrain" not in baselines:
-            config["baselines"] = ["retrain", *baselines]
-    if "tmu" in config["methods"]:
-        raise ConfigError("config error: methods.tmu: TMU runs as its own experiment; configure it under `tmu:`")
-    if config.get("tmu"):
-        names = loaded.class_names if loaded is not None else kind.class_names
-        _check_tmu(config, names if names is not None else [str(c) for c in range(k)], counts)
-    if config.get("rum"):
-        _check_rum(config, int(sum(counts)) if labels is not None else None)
-    if config.get("smu"):
-        _check_smu(config)
-    if config.get("exact"):
-        _check_exact(config, int(sum(counts)) if labels is not None else None)
-    if config.get("hdus"):
-        _check_hdus(config, int(sum(counts)) if labels is not None else None)
-    if config.get("snn"):
-        _check_snn(config, counts)
-
-
-def _own_seeds(config: dict, section: str) -> None:
-    """An experiment that trains its own models: its seeds default to the top-level ones."""
-    if config[section].get("seeds") is None:
-        config[section]["seeds"] = list(config["seeds"])
-
-
-def _check_hdus(config: dict, n_train: int | None) -> None:
-    """HDUS: at least 2 clients, a departing client that exists, a non-empty topology, a reference set."""
-    from . import hdus
-
-    cfg = config["hdus"]
-    try:
-        hdus.check(cfg, n_train, int(config["dataset"].get("holdout_per_class") or 0))
-    except ValueError as exc:
-        raise ConfigError(f"config error: {exc}") from None
-    if hdus.SCENARIO in config["scenarios"]:
-        raise ConfigError(f"config error: scenarios.{hdus.SCENARIO}: the name is HDUS's departure scenario; rename it")
-    if cfg.get("train") is None:
-        cfg["train"] = copy.deepcopy(config["train"])
-    _own_seeds(config, "hdus")
-
-
-def _check_snn(config: dict, counts: list[int]) -> None:
-    """The SNN's scenarios: valid forget sets, names that do not clash with `scenarios` entries."""
-    from . import snn
-
-    for name, spec in config["snn"]["scenarios"].items():
-        if f"{snn.PREFIX}{name}" in config["scenarios"]:
-            raise ConfigError(f"config error: snn.scenarios.{name}: clashes with scenarios.{snn.PREFIX}{name}")
-        try:
-            forget.forget_size(spec, counts)
-        except forget.ScenarioError as exc:
-            raise ConfigError(f"config error: snn.scenarios.{name}.{exc}") from None
-    _own_seeds(config, "snn")
-
-
-def _resolve_fine(name: str, spec: dict, kind, dataset: str) -> None:
-    """A fine_class scenario's `fine` as an index (a name is looked up; the dataset must have fine labels)."""
-    if kind.fine_names is None:
-        raise ConfigError(
-            f"config error: scenarios.{name}.kind: fine_class needs a dataset with fine labels "
-            f"(dataset.name: cifar20), not {dataset}"
-        )
-    fine = spec.get("fine")
-    if isinstance(fine, str):
-        if fine not in kind.fine_names:
-            import difflib
-
-            close = difflib.get_close_matches(fine, kind.fine_names, n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise ConfigError(f"config error: scenarios.{name}.fine: unknown fine class '{fine}'{hint}")
-        spec["fine"] = kind.fine_names.index(fine)
-    elif isinstance(fine, int) and not 0 <= fine < len(kind.fine_names):
-        raise ConfigError(f"config error: scenarios.{name}.fine: {fine} is out of range 0..{len(kind.fine_names) - 1}")
-
-
-def _check_exact(config: dict, n_train: int | None) -> None:
-    """The survey's exact methods: scenarios configured, seeds a subset, S and R able to split D."""
-    from .exact.sisa import check_shards
-
-    cfg = config["exact"]
-    for name in cfg["scenarios"]:
-        if name not in config["scenarios"]:
-            raise ConfigError(f"config error: exact.scenarios: '{name}' is not a `scenarios` entry")
-    _experiment_seeds(config, "exact")
-    try:
-        check_shards(n_train if n_train is not None else 10**9, cfg["sisa"]["shards"], cfg["sisa"]["slices"])
-    except ValueError as exc:
-        raise ConfigError(f"config error: exact.{exc}") from None
-
-
-def _experiment_seeds(config: dict, section: str) -> None:
-    """An experiment's seeds: default the top-level ones, and only those (it reuses their original models)."""
-    cfg = config[section]
-    seeds = cfg.get("seeds") or config["seeds"]
-    extra = sorted(set(seeds) - set(config["seeds"]))
-    if extra:
-        raise ConfigError(
-            f"config error: {section}.seeds: {extra} not in the top-level seeds ({section.upper()} reuses their models)"
-        )
-    cfg["seeds"] = list(seeds)
-
-
-def _check_tmu(config: dict, class_names: list[str], counts: list[int]) -> None:
-    """TMU's section: resolves class names to indices in place, then checks sizes, seeds and methods."""
-    from . import tmu as tmu_plan
-
-    cfg = config["tmu"]
-    if not config["dataset"].get("holdout_per_class"):
-        raise ConfigError(
-            "config error: dataset.holdout_per_class: TMU needs held-out training images for its twin data; set it > 0"
-        )
-    try:
-        if cfg["classes"] == "all":
-            cfg["classes"] = list(range(len(class_names)))
-        else:
-            cfg["classes"] = [
-                tmu_plan.resolve_class(c, class_names, f"tmu.classes[{i}]") for i, c in enumerate(cfg["classes"])
-            ]
-        if cfg.get("sweep"):
-            cfg["sweep"]["class"] = tmu_plan.resolve_class(cfg["sweep"]["class"], class_names, "tmu.sweep.class")
-    except ValueError as exc:
-        raise ConfigError(f"config error: {exc}") from None
-    if len(set(cfg["classes"])) != len(cfg["classes"]):
-        raise ConfigError("config error: tmu.classes: a class is listed twice")
-    for field, cls, n in [("tmu.n", c, cfg["n"]) for c in cfg["classes"]] + [
-        ("tmu.sweep.sizes", cfg["sweep"]["class"], n) for n in (cfg["sweep"]["sizes"] if cfg.get("sweep") else [])
-    ]:
-        if n >= counts[cls]:
-            raise ConfigError(
-                f"config error: {field}: {n} would forget all of class {cls} ({counts[cls]} training images after "
-                "the hold-out); TMU is sub-class forgetting"
-            )
-    _experiment_seeds(config, "tmu")
-    for name in cfg["baselines"]:
-        if name not in config["methods"] or name == "retrain":
-            raise ConfigError(
-                f"config error: tmu.baselines: '{name}' must be a method configured under `methods` (not retrain)"
-            )
-    clash = set(config["scenarios"]) & set(tmu_plan.scenarios(cfg))
-    if clash:
-        raise ConfigError(f"config error: scenarios.{sorted(clash)[0]}: name is reserved for the TMU experiment")
-
-
-def _check_rum(config: dict, n_train: int | None) -> None:
-    """RUM's section: methods configured, seeds a subset, forget sizes that fit D and the ES groups."""
-    cfg = config["rum"]
-    cfg["difficulty"] = list(cfg["difficulty"] if cfg.get("difficulty") is not None else cfg["methods"])
-    for field, names in (
-        ("rum.methods", cfg["methods"]),
-        ("rum.difficulty", cfg["difficulty"]),
-        ("rum.select", list(cfg["select"].values())),
-    ):
-        for name in names:
-            if name not in config["methods"] or name == "retrain":
-                raise ConfigError(
-                    f"config error: {field}: '{name}' must be a method configured under `methods` (not retrain)"
-                )
-    _experiment_seeds(config, "rum")
-    es = cfg["entanglement"]
-    if max(es["picks"]) >= es["groups"]:
-        raise ConfigError(f"config error: rum.entanglement.picks: groups are 0..{es['groups'] - 1}")
-    if n_train is not None:
-        if 3 * cfg["n"] >= n_train:
-            raise ConfigError(f"config error: rum.n: 3 x {cfg['n']} leaves no retain data of |D| = {n_train}")
-        if cfg["n"] > n_train // es["groups"]:
-            raise ConfigError(
-                f"config error: rum.n: {cfg['n']} is larger than an ES group ({n_train} / {es['groups']} groups "
-                f"= {n_train // es['groups']} samples)"
-            )
-    clash = sorted(name for name in config["scenarios"] if name.startswith("rum_"))
-    if clash:
-        raise ConfigError(f"config error: scenarios.{clash[0]}: names starting rum_ are reserved for RUM")
-
-
-def _check_smu(config: dict) -> None:
-    """SMU's section: each setting names a scenario of the right kind; methods configured; seeds a subset."""
-    from . import smu as smu_plan
-
-    cfg = config["smu"]
-    for setting, name in cfg["scenarios"].items():
-        if name not in config["scenarios"]:
-            raise ConfigError(f"config error: smu.scenarios.{setting}: '{name}' is not a `scenarios` entry")
-        kind, allowed = config["scenarios"][name]["kind"], smu_plan.KINDS[setting]
-        if kind not in allowed:
-            raise ConfigError(
-                f"config error: smu.scenarios.{setting}: scenario '{name}' is {kind}; SMU's {setting} setting needs "
-                + " or ".join(allowed)
-            )
-    if "smu" not in config["methods"]:
-        raise ConfigError("config error: methods.smu: required by the `smu` section (SMU's hyperparameters)")
-    for name in cfg["baselines"]:
-        if name not in config["methods"] or name in ("retrain", "smu"):
-            raise ConfigError(
-                f"config error: smu.baselines: '{name}' must be a method configured under `methods` "
-                "(not retrain or smu)"
-            )
-    aug = config["methods"]["smu"].get("augment") or config["train"].get("augment") or {}
-    if not (aug.get("crop_pad") or aug.get("flip")):
-        raise ConfigError(
-            "config error: methods.smu.augment: SMU compares two augmented views of each image; set crop_pad or "
-            "flip there (or in train.augment)"
-        )
-    _experiment_seeds(config, "smu")
+    for experiment in discover():
+        if experiment.active(config):
+            try:
+                experiment.check(config, data)
+            except ValueError as exc:
+                raise ConfigError(f"config error: {exc}") from None
+    return data
 
 
 def validate_config(config: dict, schema_path) -> dict:
-    """Return the config with schema defaults filled in, or raise ConfigError (one line, field named)."""
+    """Return a copy of the config with the schema's defaults filled in, or raise ConfigError (one line, field
+    named). Values derived from the config (the gold model in the baselines, an experiment's default seeds, class
+    names as indices) are the plan's (plan.py), not written here."""
     config = check_schema(config, load_schema(schema_path))
     check_semantics(config)
     return config

@@ -20,15 +20,7 @@ import torch
 from ..loader import predict_proba
 from ..models import build_model
 from ..training import fit, seed_everything
-
-
-def check_shards(n: int, shards: int, slices: int) -> None:
-    """Raise ValueError naming the field when S or R cannot split n training samples."""
-    for name, value in (("shards", shards), ("slices", slices)):
-        if not isinstance(value, int) or value < 1:
-            raise ValueError(f"sisa.{name}: must be a positive integer, got {value!r}")
-    if shards * slices > n:
-        raise ValueError(f"sisa: shards x slices = {shards * slices} is larger than the training set ({n} samples)")
+from . import check_shards
 
 
 def split(n: int, shards: int, slices: int, seed: int) -> list[list[torch.Tensor]]:

@@ -124,6 +124,5 @@ def claims(departures: list[dict]) -> list:
     return out
 
 
-def claims_markdown(claim_rows: list, scale: str) -> str:
-    pre = f"{scale}.\n\nOne sample per departure (every client leaving in turn, each seed) or per remaining client."
-    return C.markdown(C.frame(claim_rows), "The survey (paper 003): decentralized unlearning (HDUS)", pre, WHY)
+CLAIMS_TITLE = "The survey (paper 003): decentralized unlearning (HDUS)"
+CLAIMS_NOTE = "One sample per departure (every client leaving in turn, each seed) or per remaining client."

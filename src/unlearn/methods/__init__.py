@@ -5,6 +5,9 @@ Every module in this package (except `base`) defines
     REQUIRED: tuple[str, ...]   # method-specific hyperparameters the config entry must give
     OPTIONAL: tuple[str, ...]   # (optional) method-specific keys it may give; anything else is a config error
     CHOICES: dict[str, tuple]   # (optional) the allowed values of a key, e.g. {"variant": ("paper", "rum_code")}
+    NEEDS: tuple[str, ...]      # (optional) UnlearnData fields only a paper's rules provide (TMU: forget_easy);
+                                # such a method runs only inside that paper's experiment, never in `baselines`
+    CONFIGURABLE: bool          # (optional) False for a composite an experiment builds (RUM's `sequence`)
     def unlearn(model, data: UnlearnData, hp: dict, *, seed: int) -> torch.nn.Module
 
 `model` is a copy of the original model (already on data.device); `hp` is the method's config entry
@@ -14,6 +17,7 @@ Adding a method is one module here plus one entry under `methods:` in the config
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 from pathlib import Path
@@ -22,22 +26,45 @@ _HERE = Path(__file__).resolve().parent
 _PRIVATE = {"base"}
 
 
-def available() -> list[str]:
-    """Method names: the modules of this package (no import of torch needed)."""
+def modules() -> list[str]:
+    """Every method module of this package (no import of torch needed)."""
     return sorted(m.name for m in pkgutil.iter_modules([str(_HERE)]) if m.name not in _PRIVATE)
 
 
+def available() -> list[str]:
+    """The method names a config's `methods:` may configure (every module but the composites)."""
+    return [m for m in modules() if _constant(m, "CONFIGURABLE", True)]
+
+
+def needs(name: str) -> tuple[str, ...]:
+    """The UnlearnData fields only a paper's rules provide (its NEEDS)."""
+    return tuple(_constant(name, "NEEDS", ()))
+
+
+def standalone(name: str) -> bool:
+    """Whether the method runs on any forget set (it NEEDS nothing a paper's own rules provide)."""
+    return not needs(name)
+
+
 def get(name: str):
-    if name not in available():
+    if name not in modules():
         raise ValueError(f"methods: unknown method '{name}'; allowed: {', '.join(available())}")
     return importlib.import_module(f"{__name__}.{name}")
 
 
-def _constant(name: str, constant: str, default):
-    """A literal constant of a method module (REQUIRED, OPTIONAL, CHOICES), read without importing it (or torch)."""
+@functools.cache
+def _tree(name: str):
     import ast
 
-    tree = ast.parse((_HERE / f"{name}.py").read_text())
+    return ast.parse((_HERE / f"{name}.py").read_text())
+
+
+def _constant(name: str, constant: str, default):
+    """A literal constant of a method module (REQUIRED, OPTIONAL, CHOICES, NEEDS, CONFIGURABLE), read without
+    importing it (or torch)."""
+    import ast
+
+    tree = _tree(name)
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == constant for t in node.targets):
             return ast.literal_eval(node.value)

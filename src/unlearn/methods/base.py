@@ -24,6 +24,7 @@ class UnlearnData:
     info: dict = field(default_factory=dict)
     recipe: dict = field(default_factory=dict)  # the training recipe (Retrain)
     forget_easy: torch.Tensor | None = None  # TMU: predicted generalization label per D_f sample (True = easy)
+    parts: dict | None = None  # RUM: the forget set's named partitions into parts (the forget file's "parts")
     resume: Resume | None = None  # epoch checkpoint for methods that train from scratch (Retrain)
 
     def __post_init__(self):

@@ -5,7 +5,8 @@ trained on D_r + easy samples with their labels + hard samples with random wrong
 the paper's default), or with gradient ascent on the hard samples (hard="neggrad":
 loss = alpha * CE(D_r + easy batch) - (1 - alpha) * CE(hard batch)).
 
-The split comes in `data.forget_easy` (the `tmu_partition` rule's output); without it this raises.
+The split comes in `data.forget_easy` (the `tmu_partition` rule's output, made only on TMU's scenarios); without
+it this raises. Configured under `methods.tmu`; it runs only in the `tmu:` experiment.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from ..training import optimize
 from .base import Paired, UnlearnData, cross_entropy_epochs, random_other_labels
 
 REQUIRED = ()
+OPTIONAL = ("hard", "alpha")  # defaults random_label, 0.95
+CHOICES = {"hard": ("random_label", "neggrad")}
+NEEDS = ("forget_easy",)
 
 
 def unlearn(model, data: UnlearnData, hp: dict, *, seed: int):

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 
 from ..plots import plt, save
+from ..reporting import display_name
 from . import LEVELS
-from .report import FACTOR_TITLES, name_of
+from .report import FACTOR_TITLES
 
 MAX_RETAIN_POINTS = 4000  # drawn retain samples per panel (a fixed random subset; all forget samples are drawn)
 
@@ -41,7 +42,9 @@ def difficulty(table: pd.DataFrame, png, pdf) -> None:
         for i, method in enumerate(dict.fromkeys(part["method"])):
             rows = part[part["method"] == method].set_index("level").loc[list(LEVELS)]
             err = np.nan_to_num(rows["tow_ci95"].to_numpy(dtype=float))
-            ax.errorbar(x + (i - 1.5) * 0.05, rows["tow_mean"], yerr=err, marker="o", capsize=3, label=name_of(method))
+            ax.errorbar(
+                x + (i - 1.5) * 0.05, rows["tow_mean"], yerr=err, marker="o", capsize=3, label=display_name(method)
+            )
         ax.set_xticks(x, [f"{lv}\n{title}" for lv in LEVELS])
         ax.set_title(f"forget sets by {title}")
         ax.grid(axis="y", alpha=0.3)

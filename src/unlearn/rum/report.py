@@ -14,27 +14,11 @@ import pandas as pd
 
 from .. import claims as C
 from ..metrics import t_interval
+from ..reporting import display_name, paired_diff, per_seed
 from ..tables import model_text
 from . import LEVELS, MIX, VARIANT_NAMES, parse_method, scenario_name
 
-METHOD_NAMES = {
-    "retrain": "Retrain",
-    "finetune": "Fine-tune",
-    "l1_sparse": "L1-sparse",
-    "neggrad": "NegGrad",
-    "neggrad_plus": "NegGrad+",
-    "salun": "SalUn",
-    "scrub": "SCRUB",
-    "random_label": "Random-label",
-    "amnesiac": "Amnesiac",
-    "bad_teacher": "Bad Teacher",
-    "rum": "RUM",
-}
 FACTOR_TITLES = {"es": "ES", "mem": "memorization"}
-
-
-def name_of(method: str) -> str:
-    return METHOD_NAMES.get(method, method)
 
 
 def _nan(v) -> bool:
@@ -79,7 +63,7 @@ def rum_table(records: pd.DataFrame, methods: list[str], paper: pd.DataFrame, se
         tow, gap = _stats(part["tow"]), _stats(part["mia_gap"])
         row = {
             "method": method,
-            "label": name_of(base),
+            "label": display_name(base),
             "variant": "" if base in ("retrain", "rum") else VARIANT_NAMES[variant],
             "n_seeds": tow["n"],
             "tow_mean": tow["mean"],
@@ -88,7 +72,7 @@ def rum_table(records: pd.DataFrame, methods: list[str], paper: pd.DataFrame, se
             "mia_gap_std": gap["std"],
         }
         if method == "rum":
-            row["variant"] = ", ".join(f"{lv}: {name_of(select[lv])}" for lv in LEVELS)
+            row["variant"] = ", ".join(f"{lv}: {display_name(select[lv])}" for lv in LEVELS)
         for ds in ("cifar10", "cifar100"):
             row[f"paper_{ds}_tow"], row[f"paper_{ds}_tow_spread"] = _paper(paper, ds, method, "tow")
             row[f"paper_{ds}_mia_gap"] = _paper(paper, ds, method, "mia_gap")[0]
@@ -201,7 +185,7 @@ def difficulty_table(records: pd.DataFrame, methods: list[str]) -> pd.DataFrame:
 def difficulty_display(table: pd.DataFrame) -> pd.DataFrame:
     out = []
     for method in dict.fromkeys(table["method"]):
-        row = {"Method": name_of(method)}
+        row = {"Method": display_name(method)}
         for factor, title in FACTOR_TITLES.items():
             for level in LEVELS:
                 r = table[(table["method"] == method) & (table["factor"] == factor) & (table["level"] == level)]
@@ -263,16 +247,6 @@ def es_per_seed(es_records: list[dict], es_by_memorization: list[dict], seeds: l
     return pd.DataFrame(rows, columns=["seed", "factor", "level", "es"])
 
 
-def _by_seed(records: pd.DataFrame, scenario: str, method: str, metric: str = "tow") -> pd.Series:
-    part = records[(records["scenario"] == scenario) & (records["method"] == method)]
-    return part.groupby("seed")[metric].mean()
-
-
-def _diff(a: pd.Series, b: pd.Series) -> pd.Series:
-    both = a.index.intersection(b.index)
-    return a[both] - b[both]
-
-
 def _mean(series: pd.Series, decimals: int = 3) -> str:
     return pm(float(series.mean()) if len(series) else float("nan"), None, decimals)
 
@@ -294,22 +268,22 @@ def claims(records: pd.DataFrame, es: pd.DataFrame, rum: dict, paper: dict) -> l
     add("es_ordered", "The ES partitions are ordered: low < medium < high ES (by construction in the paper)",
         ", ".join(f"{lv} {p_es[scenario_name('es', lv)]:.0f}" for lv in LEVELS),
         ", ".join(f"{lv} {_mean(e[lv], 1)}" for lv in LEVELS),
-        C.combine([C.compare(_diff(e["medium"], e["low"]), "medium − low ES"),
-                   C.compare(_diff(e["high"], e["medium"]), "high − medium ES")], "both steps"))  # fmt: skip
+        C.combine([C.compare(paired_diff(e["medium"], e["low"]), "medium − low ES"),
+                   C.compare(paired_diff(e["high"], e["medium"]), "high − medium ES")], "both steps"))  # fmt: skip
     for factor, title in (("es", "entanglement (ES)"), ("mem", "memorization")):
         for method in rum["difficulty"]:
-            low, high = (_by_seed(records, scenario_name(factor, lv), method) for lv in ("low", "high"))
+            low, high = (per_seed(records, scenario_name(factor, lv), method, "tow") for lv in ("low", "high"))
             if not len(low) or not len(high):
                 continue
-            add(f"harder_{factor}.{method}", f"Unlearning is harder with higher {title}: {name_of(method)}'s ToW is "
-                "lower on the high set than on the low set", "harder on the high set (figure; no numbers in text)",
+            add(f"harder_{factor}.{method}", f"Unlearning is harder with higher {title}: {display_name(method)}'s ToW "
+                "is lower on the high set than on the low set", "harder on the high set (figure; no numbers in text)",
                 f"ToW low {_mean(low)} vs high {_mean(high)}",
-                C.compare(_diff(low, high), "ToW(low) − ToW(high)"))  # fmt: skip
+                C.compare(paired_diff(low, high), "ToW(low) − ToW(high)"))  # fmt: skip
     m = {lv: es_of("mem", lv) for lv in LEVELS}
     add("distinct", "ES and memorization are distinct: the high-memorization set is less entangled than the low one",
         ", ".join(f"{lv} {p_esm[scenario_name('mem', lv)]:.0f}" for lv in LEVELS),
         ", ".join(f"{lv} {_mean(m[lv], 1)}" for lv in LEVELS),
-        C.compare(_diff(m["low"], m["high"]), "ES(low mem) − ES(high mem)"))  # fmt: skip
+        C.compare(paired_diff(m["low"], m["high"]), "ES(low mem) − ES(high mem)"))  # fmt: skip
 
     ptab = paper["table"]
 
@@ -317,22 +291,24 @@ def claims(records: pd.DataFrame, es: pd.DataFrame, rum: dict, paper: dict) -> l
         hit = ptab[(ptab["dataset"] == "cifar10") & (ptab["method"] == method) & (ptab["metric"] == "tow")]
         return float(hit["value"].iloc[0]) if len(hit) else float("nan")
 
-    tow = {mm: _by_seed(records, MIX, mm) for mm in dict.fromkeys(records.loc[records["scenario"] == MIX, "method"])}
+    mix_methods = dict.fromkeys(records.loc[records["scenario"] == MIX, "method"])
+    tow = {mm: per_seed(records, MIX, mm, "tow") for mm in mix_methods}
     for base in rum["methods"]:
         v, s, f = tow.get(base), tow.get(f"{base}-shuffle"), tow.get(f"{base}-rumf")
         if v is None or s is None or f is None:
             continue
         for other, series, label in (("vanilla", v, base), ("shuffle", s, f"{base}-shuffle")):
-            add(f"rumf_vs_{other}.{base}", f"RUM_F beats {other} for {name_of(base)} (ToW)",
+            add(f"rumf_vs_{other}.{base}", f"RUM_F beats {other} for {display_name(base)} (ToW)",
                 f"{pm(paper_tow(f'{base}-rumf'))} vs {pm(paper_tow(label))} (CIFAR-10)",
-                f"{_mean(f)} vs {_mean(series)}", C.compare(_diff(f, series), f"ToW RUM_F − {other}"))  # fmt: skip
+                f"{_mean(f)} vs {_mean(series)}",
+                C.compare(paired_diff(f, series), f"ToW RUM_F − {other}"))  # fmt: skip
     if "rum" in tow:
         others = [mm for mm in tow if mm not in ("retrain", "rum")]
         best = max(others, key=lambda mm: float(tow[mm].mean())) if others else None
         add("rum_best", "RUM is best overall: its ToW is above every other row of the RUM table",
-            f"RUM {pm(paper_tow('rum'))} vs best other 0.937 (Fine-tune RUM_F, CIFAR-10)",
+            f"RUM {pm(paper_tow('rum'))} vs best other {paper_best_other(ptab)}",
             f"RUM {_mean(tow['rum'])} vs best other {best} {_mean(tow[best]) if best else '–'}",
-            C.combine([C.compare(_diff(tow["rum"], tow[mm])) for mm in others], "RUM vs each row"))  # fmt: skip
+            C.combine([C.compare(paired_diff(tow["rum"], tow[mm])) for mm in others], "RUM vs each row"))  # fmt: skip
     # headline numbers: the RUM table's ToW per row
     for mm, series in tow.items():
         add(f"tow.{mm}", f"ToW on the RUM table's forget set, {mm}", pm(paper_tow(mm)), _mean(series),
@@ -340,9 +316,25 @@ def claims(records: pd.DataFrame, es: pd.DataFrame, rum: dict, paper: dict) -> l
     return out
 
 
-def claims_markdown(claim_rows: list[C.Claim], scale: dict, regime: str) -> str:
-    pre = (
+def row_label(method: str) -> str:
+    """'Fine-tune RUM_F' for finetune-rumf, 'Fine-tune' for finetune, 'RUM' for rum."""
+    base, variant = parse_method(method)
+    return display_name(base) + ("" if variant in ("vanilla", "rum") else f" {VARIANT_NAMES[variant]}")
+
+
+def paper_best_other(table: pd.DataFrame, dataset: str = "cifar10") -> str:
+    """The paper's best RUM-table ToW apart from Retrain and RUM, with its row: '0.937 (Fine-tune RUM_F, CIFAR-10)'."""
+    rows = table[(table["dataset"] == dataset) & (table["metric"] == "tow") & ~table["method"].isin(["retrain", "rum"])]
+    best = rows.loc[rows["value"].astype(float).idxmax()]
+    return f"{pm(float(best['value']))} ({row_label(best['method'])}, {dataset.upper().replace('CIFAR', 'CIFAR-')})"
+
+
+CLAIMS_TITLE = "RUM (paper 002): the paper's claims against our numbers"
+
+
+def claims_scale(scale: dict) -> str:
+    """The claims file's scale line (scale: plugin.Rum.table_scale)."""
+    return (
         f"Scale: {scale_text(scale)}. Paper: ResNet-18 on CIFAR-10 / CIFAR-100, forget sets of 1,000 (RUM table: "
-        f"3,000).\n\n{regime}"
+        "3,000)."
     )
-    return C.markdown(C.frame(claim_rows), "RUM (paper 002): the paper's claims against our numbers", pre, WHY)

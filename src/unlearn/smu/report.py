@@ -13,24 +13,10 @@ import math
 import pandas as pd
 
 from .. import claims as C
+from ..reporting import display_name, paired_diff, per_seed
 from ..tables import aggregate, format_cell, model_text
 from . import SETTINGS, TITLES
 
-METHOD_NAMES = {
-    "retrain": "Retrain",
-    "original": "Original",
-    "finetune": "Finetune",
-    "neggrad": "NegGrad",
-    "neggrad_plus": "NegGrad+",
-    "random_label": "Random-label",
-    "amnesiac": "Amnesiac",
-    "bad_teacher": "BadT",
-    "scrub": "SCRUB",
-    "ssd": "SSD",
-    "l1_sparse": "L1-sparse",
-    "salun": "SalUn",
-    "smu": "SMU",
-}
 # (metric, header, scale, decimals)
 COLUMNS = [
     ("acc_retain", "Acc D_r (%)", 100, 2),
@@ -50,10 +36,6 @@ PAPER_UNITS = {"percent": 0.01, "fraction": 1.0}
 MIA_ZERO = 0.05  # "MIA -> 0": SMU's MIA-entropy at most this
 KEPT_POINTS = 2.0  # "D_r accuracy kept": within this many points of the original model
 FORGET_ZERO = 0.01  # "D_f accuracy -> near 0" (full-class): at most 1%
-
-
-def name_of(method: str) -> str:
-    return METHOD_NAMES.get(method, method)
 
 
 def _nan(v) -> bool:
@@ -110,8 +92,8 @@ def display(agg: pd.DataFrame) -> pd.DataFrame:
 
 def _label(method: str, source: str) -> str:
     if method.endswith("_paper"):
-        return f"{name_of(method[: -len('_paper')])} — {source}"
-    return name_of(method)
+        return f"{display_name(method[: -len('_paper')], 'smu')} — {source}"
+    return display_name(method, "smu")
 
 
 def scale_note(scale: dict, setting: str, scenario_spec: dict) -> str:
@@ -134,22 +116,30 @@ WHY = (
 )
 
 
-def _seed_series(long: pd.DataFrame, scenario: str, method: str, metric: str) -> pd.Series:
-    part = long[(long["scenario"] == scenario) & (long["method"] == method)]
-    return part.groupby("seed")[metric].mean()
-
-
-def _diff(a: pd.Series, b: pd.Series) -> pd.Series:
-    both = a.index.intersection(b.index)
-    return a[both] - b[both]
-
-
 def _mean(series: pd.Series, scale: float = 1.0, decimals: int = 3) -> str:
     return "–" if not len(series) else f"{scale * float(series.mean()):.{decimals}f}"
 
 
-def claims(long: pd.DataFrame, settings: dict[str, str], methods: list[str]) -> list[C.Claim]:
-    """SMU's claims per setting, judged on per-seed numbers. long: metric records; settings: {setting: scenario}."""
+def paper_number(paper: pd.DataFrame, setting: str, metric: str, missing: str = "–") -> str:
+    """The paper's number for SMU in one setting, as its file prints it ('99.98% (CIFAR-10 full-class)', '0.00');
+    `missing` when the paper states none."""
+    if not len(paper):
+        return missing
+    rows = paper[(paper["scenario"] == setting) & (paper["method"] == "smu") & (paper["metric"] == metric)]
+    if not len(rows):
+        return missing
+    row = rows.iloc[0]
+    if row["unit"] == "fraction":
+        return f"{float(row['value']):.2f}"
+    text = f"{float(row['value']):g}%"
+    if metric == "acc_retain":  # the one number the paper file ties to a dataset and a setting
+        return f"{text} ({str(row['dataset']).upper().replace('CIFAR', 'CIFAR-')} {TITLES[setting]})"
+    return text
+
+
+def claims(long: pd.DataFrame, settings: dict[str, str], methods: list[str], paper: pd.DataFrame) -> list[C.Claim]:
+    """SMU's claims per setting, judged on per-seed numbers. long: metric records; settings: {setting: scenario};
+    paper: the paper's numbers (load_paper of paper_values/smu_<setting>.csv)."""
     out: list[C.Claim] = []
 
     def add(cid, claim, paper_text, ours_text, judgement):
@@ -159,15 +149,16 @@ def claims(long: pd.DataFrame, settings: dict[str, str], methods: list[str]) -> 
         title = TITLES[setting]
 
         def get(method, metric, scenario=scenario):
-            return _seed_series(long, scenario, method, metric)
+            return per_seed(long, scenario, method, metric)
 
         mia, gold_mia = get("smu", "mia_entropy"), get("retrain", "mia_entropy")
-        add(f"mia_zero.{setting}", f"SMU's MIA goes to 0 ({title}; MIA-entropy ≤ {MIA_ZERO})", "0.00",
+        paper_mia = paper_number(paper, setting, "mia_entropy")
+        add(f"mia_zero.{setting}", f"SMU's MIA goes to 0 ({title}; MIA-entropy ≤ {MIA_ZERO})", paper_mia,
             f"SMU {_mean(mia)} (Retrain {_mean(gold_mia)})",
             C.level(mia, MIA_ZERO, at_most=True, what="SMU MIA-entropy"))  # fmt: skip
-        drop = 100 * _diff(get("original", "acc_retain"), get("smu", "acc_retain"))
+        drop = 100 * paired_diff(get("original", "acc_retain"), get("smu", "acc_retain"))
         add(f"dr_kept.{setting}", f"SMU keeps D_r accuracy ({title}; within {KEPT_POINTS:g} points of the original)",
-            "99.98% (CIFAR-10 full-class)" if setting == "fullclass" else "kept (no number)",
+            paper_number(paper, setting, "acc_retain", missing="kept (no number)"),
             f"SMU {_mean(get('smu', 'acc_retain'), 100, 2)}% "
             f"(original {_mean(get('original', 'acc_retain'), 100, 2)}%)",
             C.level(drop, KEPT_POINTS, at_most=True, what="drop (pts)"))  # fmt: skip
@@ -175,7 +166,8 @@ def claims(long: pd.DataFrame, settings: dict[str, str], methods: list[str]) -> 
             acc_f = get("smu", "acc_forget")
             add("df_zero.fullclass",
                 f"SMU's D_f accuracy goes to near 0 in full-class forgetting (≤ {100 * FORGET_ZERO:g}%)",
-                "0.01%", f"SMU {_mean(acc_f, 100, 2)}% (Retrain {_mean(get('retrain', 'acc_forget'), 100, 2)}%)",
+                paper_number(paper, setting, "acc_forget"),
+                f"SMU {_mean(acc_f, 100, 2)}% (Retrain {_mean(get('retrain', 'acc_forget'), 100, 2)}%)",
                 C.level(acc_f, FORGET_ZERO, at_most=True, what="SMU Acc_Df"))  # fmt: skip
         tow, gap = get("smu", "tow"), get("smu", "mia_entropy_gap")
         for base in [m for m in methods if m not in ("retrain", "original", "smu")]:
@@ -183,27 +175,30 @@ def claims(long: pd.DataFrame, settings: dict[str, str], methods: list[str]) -> 
             if not len(b_tow):
                 continue
             add(f"beats.{setting}.{base}",
-                f"SMU is better than {name_of(base)} ({title}): higher ToW and a smaller MIA-entropy gap to Retrain",
+                f"SMU is better than {display_name(base, 'smu')} ({title}): higher ToW and a smaller MIA-entropy gap "
+                "to Retrain",
                 "better than every baseline",
                 f"ToW {_mean(tow)} vs {_mean(b_tow)}; gap {_mean(gap)} vs {_mean(b_gap)}",
-                C.combine([C.compare(_diff(tow, b_tow), "ToW SMU − baseline"),
-                           C.compare(_diff(b_gap, gap), "gap baseline − SMU")], "ToW and MIA gap"))  # fmt: skip
-        add(f"number.mia.{setting}", f"SMU MIA-entropy ({title})", "0.00", _mean(mia), C.number(mia))
+                C.combine([C.compare(paired_diff(tow, b_tow), "ToW SMU − baseline"),
+                           C.compare(paired_diff(b_gap, gap), "gap baseline − SMU")], "ToW and MIA gap"))  # fmt: skip
+        add(f"number.mia.{setting}", f"SMU MIA-entropy ({title})", paper_mia, _mean(mia), C.number(mia))
     return out
 
 
-def claims_markdown(claim_rows: list[C.Claim], scale: dict, regime: str) -> str:
+CLAIMS_TITLE = "Siamese Machine Unlearning (paper 000): the paper's claims against our numbers"
+CLAIMS_NOTE = (
+    "MIA → 0 is the right target only where the gold model's own MIA is 0 (full-class). In sub-class and random "
+    "forgetting Retrain still calls much of D_f a member, because D_f resembles D_r; a MIA of 0 there is "
+    "over-forgetting (the point paper 001, TMU, makes), so the gap to Retrain is the number to read."
+)
+
+
+def claims_scale(scale: dict) -> str:
+    """The claims file's scale line (scale: plugin.Smu.table_scale)."""
     settings = [s for s in SETTINGS if s in scale["scenarios"]]
-    pre = (
+    return (
         f"Scale: dataset {scale['dataset']}, model {model_text(scale['model'])}, {scale['epochs']} training epochs, "
         f"seeds {scale['seeds']}; settings: "
         + ", ".join(f"{TITLES[s]} = scenario `{scale['scenarios'][s]}`" for s in settings)
-        + ". Paper: CIFAR-10 / CIFAR-100 with ResNet-18 / VGG16-BN / ResNet-50 at full scale.\n\n"
-        + regime
-        + "\n\nMIA → 0 is the right target only where the gold model's own MIA is 0 (full-class). In sub-class and "
-        "random forgetting Retrain still calls much of D_f a member, because D_f resembles D_r; a MIA of 0 there is "
-        "over-forgetting (the point paper 001, TMU, makes), so the gap to Retrain is the number to read."
-    )
-    return C.markdown(
-        C.frame(claim_rows), "Siamese Machine Unlearning (paper 000): the paper's claims against our numbers", pre, WHY
+        + ". Paper: CIFAR-10 / CIFAR-100 with ResNet-18 / VGG16-BN / ResNet-50 at full scale."
     )

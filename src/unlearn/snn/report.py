@@ -142,5 +142,4 @@ def claims(long: pd.DataFrame) -> list:
     return out
 
 
-def claims_markdown(claim_rows: list, scale: str) -> str:
-    return C.markdown(C.frame(claim_rows), "The survey (paper 003): unlearning in spiking neural networks", scale, WHY)
+CLAIMS_TITLE = "The survey (paper 003): unlearning in spiking neural networks"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import claims as C
+from ..reporting import paired_diff
 from . import FEATURE_SETS
-from .report import BASELINES, METHOD_NAMES, fmt, name_of, paper_delta, paper_value, scale_text
+from .report import BASELINES, PAPER_METHODS, fmt, name_of, paper_delta, paper_value, scale_text
 
 PAPER = "TMU (001)"
 WHY = (
@@ -31,12 +32,6 @@ def label_seed_means(labels: pd.DataFrame, source: str, n: int | None = None) ->
     return part.groupby("seed")["label_acc"].mean()
 
 
-def _diff(a: pd.Series, b: pd.Series) -> pd.Series:
-    """a - b on the seeds both have (paired)."""
-    both = a.index.intersection(b.index)
-    return a[both] - b[both]
-
-
 def _m(series: pd.Series, decimals: int = 1) -> str:
     return fmt(float(series.mean()) if len(series) else float("nan"), decimals)
 
@@ -53,8 +48,8 @@ def claims(
     records: metric records of the main scenarios (one row per scenario, seed, method); labels: label records of
     the main scenarios (`label_records`); fig3: label records of the sweep scenarios (or None)."""
     p = paper[table]
-    pa = {m: {k: paper_value(p, "avg", m, k) for k in ("acc_test", "acc_forget")} for m in METHOD_NAMES}
-    for m in METHOD_NAMES:
+    pa = {m: {k: paper_value(p, "avg", m, k) for k in ("acc_test", "acc_forget")} for m in PAPER_METHODS}
+    for m in PAPER_METHODS:
         pa[m]["delta"] = paper_delta(p, "avg", m)[0]
     acc_f = {m: seed_means(records, m, "acc_forget", 100) for m in (*BASELINES, "retrain", "tmu")}
     delta = {m: seed_means(records, m, "delta_forget") for m in (*BASELINES, "tmu")}
@@ -67,7 +62,7 @@ def claims(
     gold, ft, rl = acc_f["retrain"], acc_f["finetune"], acc_f["random_label"]
     add("ft_keeps", "Fine-tuning barely forgets a sub-class forget set: its Acc_Df stays above the gold model's",
         f"FT {fmt(pa['finetune']['acc_forget'])} vs gold {fmt(pa['retrain']['acc_forget'])}",
-        f"FT {_m(ft)} vs gold {_m(gold)}", C.compare(_diff(ft, gold), "FT − gold Acc_Df (pts)"))  # fmt: skip
+        f"FT {_m(ft)} vs gold {_m(gold)}", C.compare(paired_diff(ft, gold), "FT − gold Acc_Df (pts)"))  # fmt: skip
     add("rl_zero", "Random Labeling drives Acc_Df to ~0 (here: ≤ 10%) while the gold model keeps most of D_f (≥ 50%)",
         f"RL {fmt(pa['random_label']['acc_forget'])} vs gold {fmt(pa['retrain']['acc_forget'])}",
         f"RL {_m(rl)} vs gold {_m(gold)}",
@@ -76,16 +71,17 @@ def claims(
     for other, label in (("bad_teacher", "Bad Teacher's"), ("neggrad", "Negative Gradient's")):
         add(f"delta_vs_{other}", f"TMU's Δ is below {label}",
             f"{fmt(pa['tmu']['delta'])} vs {fmt(pa[other]['delta'])}", f"{_m(delta['tmu'])} vs {_m(delta[other])}",
-            C.compare(_diff(delta[other], delta["tmu"]), f"{name_of(other)} Δ − TMU Δ (pts)"))  # fmt: skip
+            C.compare(paired_diff(delta[other], delta["tmu"]), f"{name_of(other)} Δ − TMU Δ (pts)"))  # fmt: skip
     best_paper = min(pa[m]["delta"] for m in BASELINES)
     add("delta_smallest", "TMU has the smallest Δ of all methods",
         f"TMU {fmt(pa['tmu']['delta'])}, best other {fmt(best_paper)}",
         f"TMU {_m(delta['tmu'])}; " + ", ".join(f"{name_of(m)} {_m(delta[m])}" for m in BASELINES),
-        C.combine([C.compare(_diff(delta[m], delta["tmu"])) for m in BASELINES], "TMU vs each baseline"))  # fmt: skip
+        C.combine([C.compare(paired_diff(delta[m], delta["tmu"])) for m in BASELINES],
+                  "TMU vs each baseline"))  # fmt: skip
     add("test_vs_bad_teacher", "TMU keeps test accuracy above Bad Teacher's",
         f"{fmt(pa['tmu']['acc_test'], 2)} vs {fmt(pa['bad_teacher']['acc_test'], 2)}",
         f"{_m(test['tmu'], 2)} vs {_m(test['bad_teacher'], 2)}",
-        C.compare(_diff(test["tmu"], test["bad_teacher"]), "TMU − Bad Teacher Acc_test (pts)"))  # fmt: skip
+        C.compare(paired_diff(test["tmu"], test["bad_teacher"]), "TMU − Bad Teacher Acc_test (pts)"))  # fmt: skip
 
     p3 = paper["tmu_table3"]
     ad_methods = ("finetune", "neggrad", "random_label", "bad_teacher", "tmu")
@@ -94,12 +90,12 @@ def claims(
     add("ad_smallest", "TMU has the smallest activation distance of all methods (Table 3)",
         f"TMU {p3m['tmu']:.3f}, best other {min(p3m[m] for m in BASELINES):.3f} (means of its per-class values)",
         f"TMU {_m(ad['tmu'], 3)}; " + ", ".join(f"{name_of(m)} {_m(ad[m], 3)}" for m in BASELINES),
-        C.combine([C.compare(_diff(ad[m], ad["tmu"])) for m in BASELINES], "TMU vs each baseline"))  # fmt: skip
+        C.combine([C.compare(paired_diff(ad[m], ad["tmu"])) for m in BASELINES], "TMU vs each baseline"))  # fmt: skip
     add("ad_neggrad_vs_bad_teacher",
         "Negative Gradient has a smaller activation distance than Bad Teacher despite its larger Δ (§5.2)",
         f"{p3m['neggrad']:.3f} vs {p3m['bad_teacher']:.3f} (the paper's own means do not show it either)",
         f"{_m(ad['neggrad'], 3)} vs {_m(ad['bad_teacher'], 3)}",
-        C.compare(_diff(ad["bad_teacher"], ad["neggrad"]), "Bad Teacher − NegGrad distance"))  # fmt: skip
+        C.compare(paired_diff(ad["bad_teacher"], ad["neggrad"]), "Bad Teacher − NegGrad distance"))  # fmt: skip
 
     p4 = paper["tmu_table4"]
     p4m = {s: float(p4.loc[(p4["method"] == s) & (p4["metric"] == "label_acc"), "value"].mean()) for s in FEATURE_SETS}
@@ -107,29 +103,30 @@ def claims(
     add("cf_best_single", "CF is the most discriminative single feature (Table 4)",
         f"CF {p4m['CF']:.1f}, NF {p4m['NF']:.1f}, AF {p4m['AF']:.1f}",
         f"CF {_m(la['CF'])}, NF {_m(la['NF'])}, AF {_m(la['AF'])}",
-        C.combine([C.compare(_diff(la["CF"], la[s]), f"CF − {s} (pts)") for s in ("NF", "AF")],
+        C.combine([C.compare(paired_diff(la["CF"], la[s]), f"CF − {s} (pts)") for s in ("NF", "AF")],
                   "CF vs NF, AF"))  # fmt: skip
     add("complementary", "The features are complementary: NF+AF+CF is more accurate than any single one",
         f"{p4m['NF+AF+CF']:.1f} vs best single {max(p4m['NF'], p4m['AF'], p4m['CF']):.1f}",
         f"{_m(la['NF+AF+CF'])} vs NF {_m(la['NF'])}, AF {_m(la['AF'])}, CF {_m(la['CF'])}",
-        C.combine([C.compare(_diff(la["NF+AF+CF"], la[s])) for s in ("NF", "AF", "CF")], "vs each single"))  # fmt: skip
+        C.combine([C.compare(paired_diff(la["NF+AF+CF"], la[s])) for s in ("NF", "AF", "CF")],
+                  "vs each single"))  # fmt: skip
     add("informative", "The classifier's labels are informative: more accurate than calling every sample easy",
         "not reported (implicit)", f"{_m(la['NF+AF+CF'])} vs all-easy {_m(la['all_easy'])}",
-        C.compare(_diff(la["NF+AF+CF"], la["all_easy"]), "NF+AF+CF − all-easy (pts)"))  # fmt: skip
+        C.compare(paired_diff(la["NF+AF+CF"], la["all_easy"]), "NF+AF+CF − all-easy (pts)"))  # fmt: skip
 
     if fig3 is not None and len(fig3):
         sizes = sorted(fig3["n"].unique())
         first, last = (label_seed_means(fig3, "NF+AF+CF", n) for n in (sizes[0], sizes[-1]))
         add("fig3_falls", f"Label accuracy falls as the forget set grows (Fig. 3; |D_f| {sizes[0]} → {sizes[-1]})",
             "falls from 100 to 4,000 forgotten images", f"TMU classifier {_m(first)} → {_m(last)}",
-            C.compare(_diff(first, last), f"|D_f| {sizes[0]} − {sizes[-1]} (pts)"))  # fmt: skip
+            C.compare(paired_diff(first, last), f"|D_f| {sizes[0]} − {sizes[-1]} (pts)"))  # fmt: skip
         if "bad_teacher_model" in set(fig3["source"]):
             per = {n: (label_seed_means(fig3, "NF+AF+CF", n), label_seed_means(fig3, "bad_teacher_model", n))
                    for n in sizes}  # fmt: skip
             add("fig3_vs_bad_teacher", "TMU's labels beat Bad Teacher's at every forget-set size (Fig. 3)",
                 "TMU above Bad Teacher at every size, increasingly so",
                 "; ".join(f"{n}: {_m(t)} vs {_m(b)}" for n, (t, b) in per.items()),
-                C.combine([C.compare(_diff(t, b)) for t, b in per.values()], "every size"))  # fmt: skip
+                C.combine([C.compare(paired_diff(t, b)) for t, b in per.values()], "every size"))  # fmt: skip
         else:
             add("fig3_vs_bad_teacher", "TMU's labels beat Bad Teacher's at every forget-set size (Fig. 3)", "", "",
                 C.not_tested("Bad Teacher not run"))  # fmt: skip
@@ -144,11 +141,17 @@ def claims(
     return out
 
 
-def claims_markdown(claim_rows: list[C.Claim], scale: dict, regime: str, one_label_share: float) -> str:
-    pre = (
-        f"{scale_text(scale)} Forget classes: {scale['classes']}, |D_f| = {scale['n']} per class.\n\n{regime}\n\n"
+CLAIMS_TITLE = "TMU (paper 001): the paper's claims against this run"
+
+
+def claims_scale(scale: dict) -> str:
+    """The claims file's scale line (scale: plugin.Tmu.table_scale: the tables' facts, |D_f| and the classes)."""
+    return f"{scale_text(scale)} Forget classes: {scale['classes']}, |D_f| = {scale['n']} per class."
+
+
+def claims_note(one_label_share: float) -> str:
+    return (
         "Each claim is judged on per-seed means over the forget classes. Twin sets with one label only (the "
         "original model right on every D_t image, so no classifier could be trained and TMU treated all of D_f "
         f"as easy): {fmt(100 * one_label_share, 0)}% of the (class, seed) runs."
     )
-    return C.markdown(C.frame(claim_rows), "TMU (paper 001): the paper's claims against this run", pre, WHY)

@@ -14,20 +14,13 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..reporting import display_name
 from ..tables import model_text, to_markdown
 from . import FEATURE_SETS, parse_scenario
 from .classifier import label_accuracy
 
-METHOD_NAMES = {
-    "retrain": "Gold",
-    "finetune": "Fine-tuning",
-    "neggrad": "Negative Gradient",
-    "neggrad_plus": "NegGrad+",
-    "random_label": "Random Labeling",
-    "amnesiac": "Amnesiac",
-    "bad_teacher": "Bad Teacher",
-    "tmu": "TMU",
-}
+# the methods the paper's tables print a value for (the order of its columns)
+PAPER_METHODS = ("retrain", "finetune", "neggrad", "neggrad_plus", "random_label", "amnesiac", "bad_teacher", "tmu")
 PAPER_DATASET = {"tmu_table1": "cifar10", "tmu_table2": "cifar100", "tmu_table3": "cifar10", "tmu_table4": "cifar10"}
 BASELINES = ("finetune", "neggrad", "random_label", "bad_teacher")
 LABEL_SOURCES = (*FEATURE_SETS, "tmu_model", "bad_teacher_model", "all_easy")
@@ -42,7 +35,8 @@ def class_label(cls, class_names) -> str:
 
 
 def name_of(method: str) -> str:
-    return METHOD_NAMES.get(method, method)
+    """The method as TMU's tables name it ('Gold', 'Negative Gradient', ...)."""
+    return display_name(method, "tmu")
 
 
 def _isnan(v) -> bool:

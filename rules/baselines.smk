@@ -1,12 +1,15 @@
-# Tables and figures (report outputs, so `snakemake --report` shows them).
+# The baselines experiment: every `baselines` method on every `scenarios` entry (the ordinary unlearn and evaluate
+# jobs), its table and figure (report outputs, so `snakemake --report` shows them).
+
+BASELINES = PLAN.experiment("baselines")
 
 
 rule baselines_table:
     input:
-        metrics=baselines_metrics(),
+        metrics=PLAN.metric_files(PLAN.config_scenarios, PLAN.seeds),
         labels=f"{RUN}/labels.npz",
-        originals=original_probs(SEEDS),
-        code=lib("metrics", "tables", "regime"),
+        originals=PLAN.original_probs(PLAN.seeds),
+        code=code("baselines_table"),
     output:
         csv=report(
             f"{TABLES}/baselines.csv",
@@ -21,20 +24,16 @@ rule baselines_table:
         tex=f"{TABLES}/baselines.tex",
         long=f"{RUN}/metrics/baselines_long.csv",
     log:
-        f"{RUN}/logs/baselines_table.log",
+        logfile("baselines_table"),
     benchmark:
-        f"{RUN}/benchmarks/baselines_table.tsv"
+        benchfile("baselines_table")
+    localrule: True
     conda:
         "../envs/unlearn.yaml"
     params:
-        scenarios=config["scenarios"],
-        methods=EVALUATED,
-        scale={
-            "dataset": config["dataset"]["name"],
-            "model": config["model"],
-            "epochs": config["train"]["epochs"],
-            "seeds": SEEDS,
-        },
+        scenarios=PLAN.config_scenarios,
+        methods=BASELINES.table_models(PLAN),
+        scale=PLAN.table_scale(PLAN.seeds),
     script:
         "../scripts/baselines_table.py"
 
@@ -42,7 +41,7 @@ rule baselines_table:
 rule baselines_figure:
     input:
         long=f"{RUN}/metrics/baselines_long.csv",
-        code=lib("plots", "tables", "metrics"),
+        code=code("baselines_figure"),
     output:
         png=report(
             f"{FIGURES}/baselines.png",
@@ -51,9 +50,10 @@ rule baselines_figure:
         ),
         pdf=f"{FIGURES}/baselines.pdf",
     log:
-        f"{RUN}/logs/baselines_figure.log",
+        logfile("baselines_figure"),
     benchmark:
-        f"{RUN}/benchmarks/baselines_figure.tsv"
+        benchfile("baselines_figure")
+    localrule: True
     conda:
         "../envs/unlearn.yaml"
     params:
