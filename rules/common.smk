@@ -1,6 +1,7 @@
 # Binds the experiment plan (src/unlearn/plan.py) to Snakemake: the config's validation, PLAN, the wildcard
 # constraints, thin input functions, log / benchmark paths, and each rule's code inputs (derived from its script's
 # imports, relative paths).
+import functools
 import os
 import sys
 from pathlib import Path
@@ -52,6 +53,7 @@ def paper_values(*names):
     return relative(*(f"paper_values/{n}.csv" for n in names))
 
 
+@functools.lru_cache(maxsize=None)
 def code(script, modules=()):
     """The library modules scripts/<script>.py imports, directly or not, and those of `modules` (imported by name
     at run time): editing any of them reruns the rule, editing another module does not.
@@ -63,7 +65,7 @@ def code(script, modules=()):
 
 def method_code(wildcards):
     """An unlearning job's method modules (methods.get imports them by name) and what they import."""
-    modules = [f"methods.{m}" for m in PLAN.method_modules(wildcards.method)]
+    modules = tuple(f"methods.{m}" for m in PLAN.method_modules(wildcards.method))
     return sorted(set(code("unlearn", modules)) - set(code("unlearn")))
 
 

@@ -21,6 +21,7 @@ PACKAGE = "unlearn"
 SRC = Path(__file__).resolve().parents[1]  # src/
 
 
+@functools.lru_cache(maxsize=None)
 def _module_file(dotted: str, src: Path) -> Path | None:
     """src/unlearn/a/b.py or src/unlearn/a/b/__init__.py for 'unlearn.a.b'; None outside the package."""
     if dotted != PACKAGE and not dotted.startswith(PACKAGE + "."):
@@ -68,7 +69,12 @@ def _direct(path: Path, src: Path) -> frozenset[str]:
 def closure(paths, src: Path = SRC) -> list[Path]:
     """Every package module the given files import, directly or through each other, with the packages'
     __init__.py files; sorted. The files themselves are included when they are library modules."""
-    todo = [Path(p).resolve() for p in paths]
+    return list(_closure(frozenset(Path(p).resolve() for p in paths), Path(src).resolve()))
+
+
+@functools.lru_cache(maxsize=None)
+def _closure(paths: frozenset[Path], src: Path) -> tuple[Path, ...]:
+    todo = list(paths)
     seen: set[Path] = set()
     while todo:
         path = todo.pop()
@@ -81,7 +87,7 @@ def closure(paths, src: Path = SRC) -> list[Path]:
                 if module is not None and module not in seen:
                     todo.append(module)
     library = src / PACKAGE
-    return sorted(p for p in seen if p.is_relative_to(library))
+    return tuple(sorted(p for p in seen if p.is_relative_to(library)))
 
 
 def module_path(dotted: str, src: Path = SRC) -> Path:
