@@ -53,7 +53,7 @@ def paper_values(*names):
     return relative(*(f"paper_values/{n}.csv" for n in names))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def code(script, modules=()):
     """The library modules scripts/<script>.py imports, directly or not, and those of `modules` (imported by name
     at run time): editing any of them reruns the rule, editing another module does not.

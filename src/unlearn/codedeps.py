@@ -21,7 +21,7 @@ PACKAGE = "unlearn"
 SRC = Path(__file__).resolve().parents[1]  # src/
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _module_file(dotted: str, src: Path) -> Path | None:
     """src/unlearn/a/b.py or src/unlearn/a/b/__init__.py for 'unlearn.a.b'; None outside the package."""
     if dotted != PACKAGE and not dotted.startswith(PACKAGE + "."):
@@ -72,7 +72,7 @@ def closure(paths, src: Path = SRC) -> list[Path]:
     return list(_closure(frozenset(Path(p).resolve() for p in paths), Path(src).resolve()))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _closure(paths: frozenset[Path], src: Path) -> tuple[Path, ...]:
     todo = list(paths)
     seen: set[Path] = set()

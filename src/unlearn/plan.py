@@ -19,7 +19,6 @@ from functools import cached_property
 
 from . import data as data_mod
 from . import forget
-from . import methods as method_registry
 from .plugins import DatasetFacts, Experiment, Method, discover
 from .tables import model_text
 
@@ -267,11 +266,6 @@ class Plan:
         cfg = self.config
         return {"dataset": cfg["dataset"]["name"], "model": copy.deepcopy(cfg["model"]),
                 "epochs": cfg["train"]["epochs"], "seeds": list(seeds)}  # fmt: skip
-
-
-def standalone_methods(config: dict) -> list[str]:
-    """The configured methods that run on any forget set (not those needing a paper's own inputs, like TMU's)."""
-    return [m for m in config["methods"] if method_registry.standalone(m)]
 
 
 def constraint(names) -> str:

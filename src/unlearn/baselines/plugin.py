@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import methods as registry
 from ..plugins import DatasetFacts, Experiment
 
 
@@ -15,23 +16,20 @@ class Baselines(Experiment):
         return True  # the run's core: the scenarios, the original and gold models
 
     def check(self, config: dict, data: DatasetFacts) -> None:
-        from .. import methods
-
         for name in config.get("baselines") or []:
             if name not in config["methods"]:
                 raise ValueError(f"baselines: '{name}' is not configured under `methods`")
-            if not methods.standalone(name):
+            if not registry.standalone(name):
                 raise ValueError(
                     f"baselines: '{name}' runs only inside its paper's experiment (it needs "
-                    f"{', '.join(methods.needs(name))}, which that experiment's rules make)"
+                    f"{', '.join(registry.needs(name))}, which that experiment's rules make)"
                 )
 
     def settings(self, config: dict, data: DatasetFacts) -> dict:
-        """methods: the table's methods, the gold model first when the config's list leaves it out."""
-        from ..plan import standalone_methods
-
+        """methods: the table's methods (default: every configured method that runs on any forget set), the gold
+        model first when the config's list leaves it out."""
         chosen = config.get("baselines")
-        methods = list(chosen) if chosen is not None else standalone_methods(config)
+        methods = list(chosen) if chosen is not None else [m for m in config["methods"] if registry.standalone(m)]
         if "retrain" not in methods:
             methods = ["retrain", *methods]
         return {"methods": methods, "seeds": list(config["seeds"])}
