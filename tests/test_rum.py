@@ -422,3 +422,11 @@ def test_l1_sparse_penalty_decays_linearly_to_zero(problem, monkeypatch):
         batch = next(iter(seen["batches"](epoch)))
         weights.append(float(seen["loss"](batch)))
     assert weights == pytest.approx([2e-4, 1.5e-4, 1e-4, 0.5e-4])
+
+
+def test_the_papers_best_other_row_is_read_from_its_table():
+    """RUM's 'best overall' claim quotes the paper's best row apart from Retrain and RUM, from paper_values/."""
+    table = pd.read_csv(REPO / "paper_values/rum_table.csv", keep_default_na=False, na_values=[""])
+    assert report.paper_best_other(table) == "0.937 (Fine-tune RUM_F, CIFAR-10)", "RUM's own 0.965 left out"
+    assert report.paper_best_other(table, "cifar100") == "0.921 (NegGrad+ RUM_F, CIFAR-100)"  # RUM ties it there
+    assert [report.row_label(m) for m in ("finetune", "salun-shuffle", "rum")] == ["Fine-tune", "SalUn shuffle", "RUM"]
