@@ -47,7 +47,8 @@ def closure(rule: str, plan_methods=()) -> set[str]:
 
 @pytest.fixture(scope="module")
 def done(tmp_path_factory):
-    """(workflow copy whose every output exists, {rule: rules before it}, {rule: closure})."""
+    """(workflow copy whose every output exists, {rule: rules before it}, {rule: closure}, {module: the rules a
+    dry run plans once it is edited}, filled as the tests ask)."""
     cfg = tiny_config("tiny_every_rule")
     work = copy_workflow(tmp_path_factory, "code-deps", cfg)
     dry = snakemake(work, "-n", "--forceall", *TARGETS).stdout

@@ -14,6 +14,7 @@ naming the file and line of a YAML syntax error (`make check CONFIG=...`, and fi
 from __future__ import annotations
 
 import copy
+import dataclasses
 import difflib
 import re
 import sys
@@ -22,7 +23,7 @@ import yaml
 
 from . import data as data_mod
 from . import forget, methods
-from .plugins import DatasetFacts, check_schedule, discover
+from .plugins import DatasetFacts, check_schedule, discover, static_facts
 
 
 class ConfigError(ValueError):
@@ -201,11 +202,11 @@ def dataset_facts(config: dict) -> DatasetFacts:
             loaded = data_mod.load_dataset(ds, labels_only=True)
         except data_mod.DatasetError as exc:
             raise ConfigError(f"config error: {exc}") from None
-    k = kind.num_classes
-    names = loaded.class_names if loaded is not None else kind.class_names
-    counts = [int((loaded.train_y == c).sum()) for c in range(k)] if loaded is not None else None
-    holdout = int(ds.get("holdout_per_class") or 0)
-    return DatasetFacts(ds["name"], list(names or [str(c) for c in range(k)]), counts, holdout, kind.fine_names)
+    facts = static_facts(ds)
+    if loaded is None:
+        return facts
+    counts = [int((loaded.train_y == c).sum()) for c in range(kind.num_classes)]
+    return dataclasses.replace(facts, class_names=list(loaded.class_names), counts=counts)
 
 
 def _check_fine(name: str, spec: dict, data: DatasetFacts) -> None:

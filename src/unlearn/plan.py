@@ -17,22 +17,13 @@ from __future__ import annotations
 import copy
 from functools import cached_property
 
-from . import data as data_mod
 from . import forget
-from .plugins import DatasetFacts, Experiment, Method, discover
+from .plugins import DatasetFacts, Experiment, Method, discover, static_facts
 from .tables import model_text
 
 COMPARISON_TARGET = "comparison"
 FIGURES_TARGET = "figures"
 REGIME_PAPER = "Regime (all papers)"
-
-
-def static_facts(dataset: dict) -> DatasetFacts:
-    """The dataset facts known without reading it (class names, fine names)."""
-    kind = data_mod.dataset_kind(dataset["name"])
-    names = kind.class_names or [str(c) for c in range(kind.num_classes)]
-    holdout = int(dataset.get("holdout_per_class") or 0)
-    return DatasetFacts(dataset["name"], list(names), None, holdout, kind.fine_names)
 
 
 def resolve_scenario(spec: dict, data: DatasetFacts) -> dict:
@@ -213,11 +204,15 @@ class Plan:
         return sorted({s for e in self.experiments for s in e.original_seeds(self)})
 
     @cached_property
+    def _regimes(self) -> list[dict]:
+        return [e.regime(self) for e in self.experiments]
+
+    @cached_property
     def regime_inputs(self) -> dict:
         """The regime checks' inputs: every experiment's metric files it judges, the originals, extra files."""
         files: dict = {"metrics": []}
-        for e in self.experiments:
-            for key, value in e.regime(self).items():
+        for regime in self._regimes:
+            for key, value in regime.items():
                 if key != "kinds":
                     files[key] = files.get(key, []) + value if isinstance(value, list) else value
         files["originals"] = self.original_probs(self.original_seeds)
@@ -226,7 +221,7 @@ class Plan:
     @cached_property
     def regime_kinds(self) -> dict[str, str]:
         """{scenario: kind} of the scenarios whose original and gold models the regime checks compare."""
-        return {sc: kind for e in self.experiments for sc, kind in e.regime(self).get("kinds", [])}
+        return {sc: kind for regime in self._regimes for sc, kind in regime.get("kinds", [])}
 
     @cached_property
     def comparison_claims(self) -> list[str]:

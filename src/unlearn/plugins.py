@@ -38,6 +38,17 @@ class DatasetFacts:
         return int(sum(self.counts)) if self.counts is not None else None
 
 
+def static_facts(dataset: dict) -> DatasetFacts:
+    """The dataset facts known without reading it: class names (indices as names when the kind has none), fine
+    names, the hold-out."""
+    from .data import dataset_kind
+
+    kind = dataset_kind(dataset["name"])
+    names = kind.class_names or [str(c) for c in range(kind.num_classes)]
+    holdout = int(dataset.get("holdout_per_class") or 0)
+    return DatasetFacts(dataset["name"], list(names), None, holdout, kind.fine_names)
+
+
 @dataclass(frozen=True)
 class Method:
     """An unlearning job's method: the `methods/` module that runs, its hyperparameters, and the other

@@ -4,7 +4,7 @@ ordinary evaluation, the tables and claims."""
 
 from __future__ import annotations
 
-from ..plugins import DatasetFacts, Experiment
+from ..plugins import DatasetFacts, Experiment, with_seeds
 from ..tables import model_text
 from . import GOLD, MODELS, SCENARIO, batches, check
 
@@ -22,10 +22,9 @@ class Hdus(Experiment):
 
     def settings(self, config: dict, data: DatasetFacts) -> dict:
         """The main models' recipe defaults to the top-level `train`, the seeds to the top-level ones."""
-        cfg = dict(config["hdus"])
+        cfg = with_seeds(config, "hdus")
         if cfg.get("train") is None:
             cfg["train"] = dict(config["train"])
-        cfg["seeds"] = list(cfg.get("seeds") or config["seeds"])
         return cfg
 
     def scenarios(self, plan) -> dict[str, dict]:

@@ -4,7 +4,7 @@ sequences: methods/sequence.py), the tables, figures and claims."""
 
 from __future__ import annotations
 
-from ..plugins import DatasetFacts, Experiment, Method, check_methods, check_seeds
+from ..plugins import DatasetFacts, Experiment, Method, check_methods, check_seeds, with_seeds
 from . import (
     LEVELS,
     MIX,
@@ -50,9 +50,8 @@ class Rum(Experiment):
 
     def settings(self, config: dict, data: DatasetFacts) -> dict:
         """`difficulty` defaults to `methods`, the seeds to the top-level ones."""
-        cfg = dict(config["rum"])
+        cfg = with_seeds(config, "rum")
         cfg["difficulty"] = list(cfg["difficulty"] if cfg.get("difficulty") is not None else cfg["methods"])
-        cfg["seeds"] = list(cfg.get("seeds") or config["seeds"])
         return cfg
 
     # -- the experiment ------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ the twin problem's rules (rules/tmu.smk), Tables 1-4, Fig. 3 and the claims."""
 
 from __future__ import annotations
 
-from ..plugins import DatasetFacts, Experiment, check_methods, check_schedule, check_seeds
+from ..plugins import DatasetFacts, Experiment, check_methods, check_schedule, check_seeds, with_seeds
 from . import main_scenarios, resolve_class, scenarios, sweep_scenarios
 
 LABEL_MODELS = ("retrain", "bad_teacher", "tmu")  # the models whose D_f outputs Table 4 / Fig. 3 compare
@@ -44,7 +44,7 @@ class Tmu(Experiment):
 
     def settings(self, config: dict, data: DatasetFacts) -> dict:
         """Classes (and the sweep's class) as indices, seeds defaulted to the top-level ones."""
-        cfg = dict(config["tmu"])
+        cfg = with_seeds(config, "tmu")
         names = data.class_names
         if cfg["classes"] == "all":
             cfg["classes"] = list(range(len(names)))
@@ -52,7 +52,6 @@ class Tmu(Experiment):
             cfg["classes"] = [resolve_class(c, names, f"tmu.classes[{i}]") for i, c in enumerate(cfg["classes"])]
         if cfg.get("sweep"):
             cfg["sweep"] = {**cfg["sweep"], "class": resolve_class(cfg["sweep"]["class"], names, "tmu.sweep.class")}
-        cfg["seeds"] = list(cfg.get("seeds") or config["seeds"])
         return cfg
 
     # -- the experiment ------------------------------------------------------------------------------------------
