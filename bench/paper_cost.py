@@ -8,7 +8,9 @@ so no dataset is needed) x the recipe's epochs x the training-set size gives tra
 one epoch of the config's model is timed here on `--images` random CIFAR-sized images with the
 config's batch size, augmentation included, and scaled to the whole set. Unlearning, feature and
 evaluation jobs (a few epochs each) are left out: the estimate is a lower bound dominated by the
-trainings. Prints a Markdown table, in float32; on a GPU node `make gpu-check` (bench/gpu_check.py) gives
+trainings. With the tuned overlay (configs/tuned.yaml) each config also gets the validation sets' gold models and
+every trial's epochs (each counted as a pass over D: an upper bound, most methods pass over D_f or a part of D_r).
+Prints a Markdown table, in float32; on a GPU node `make gpu-check` (bench/gpu_check.py) gives
 the same projection in float32 and with each config's `speed` setting (bf16 + channels_last on CUDA).
 """
 
@@ -50,6 +52,27 @@ def planned_trainings(config: Path) -> dict[str, int]:
     }
 
 
+def tuning_epochs(config: Path) -> tuple[int, float]:
+    """(validation gold models, trial epochs) the tuned overlay adds: one `retrain` per validation set, and per
+    trials job every grid point's epochs plus the configured values' (run beside the grid)."""
+    from unlearn.config import load_config
+    from unlearn.plan import Plan
+    from unlearn.tuning import cost
+
+    cfg = load_config([config, REPO / "configs/tuned.yaml", REPO / "configs/plan-only.yaml"],
+                      REPO / "schemas/config.schema.yaml")  # fmt: skip
+    plan = Plan(cfg)
+    tuning = plan.experiment("tuning")
+    epochs = 0.0
+    for path in tuning.records(plan):
+        method = Path(path).stem
+        base = dict(cfg["methods"][method] or {})
+        points = tuning.points(plan, method)
+        configured = {k: base[k] for k in points[0] if k in base}
+        epochs += sum(cost({**base, **p}) for p in points) + (0 if configured in points else cost(base))
+    return len(tuning.validation_sets(plan)), epochs
+
+
 def epoch_seconds(cfg: dict, device, images: int) -> float:
     """Seconds for one epoch over `images` CIFAR-sized images with the config's model and recipe."""
     name = cfg["dataset"]["name"]
@@ -80,8 +103,9 @@ def main() -> None:
     device = resolve_device(args.device)
     name = torch.cuda.get_device_name() if device.type == "cuda" else f"CPU, {torch.get_num_threads()} threads"
     print(f"device: {name}; epoch timed on {args.images} images, scaled to the training set\n")
-    print("| config | model | epochs | trainings (orig + retrain + memorization) | s / epoch | hours |")
-    print("|---|---|---|---|---|---|")
+    print("| config | model | epochs | trainings (orig + retrain + memorization) | s / epoch | hours (authors' values) "
+          "| + tuned overlay: validation gold models, trial epochs | hours (tuned) |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|")
     for path in configs:
         cfg = yaml.safe_load(path.read_text())
         n = TRAIN_IMAGES[cfg["dataset"]["name"]]
@@ -93,7 +117,10 @@ def main() -> None:
         hours = trainings * cfg["train"]["epochs"] * sec / 3600
         model = f"{cfg['model']['name']} x{cfg['model'].get('width', 1.0)}"
         counts = f"{trainings:g} ({plan['original']} + {plan['retrain']} + {mem:g})"
-        print(f"| {path.name} | {model} | {cfg['train']['epochs']} | {counts} | {sec:.0f} | {hours:,.0f} |")
+        golds, trial_epochs = tuning_epochs(path)
+        tuned = hours + (golds * cfg["train"]["epochs"] + trial_epochs) * sec / 3600
+        print(f"| {path.name} | {model} | {cfg['train']['epochs']} | {counts} | {sec:.0f} | {hours:,.0f} "
+              f"| {golds}, {trial_epochs:g} | {tuned:,.0f} |")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -77,6 +77,15 @@ def method_hparams(wildcards):
     return PLAN.method(wildcards.method).hp
 
 
+def tune_points(wildcards):
+    """A trials job's grid points (rules/tuning.smk)."""
+    return PLAN.experiment("tuning").points(PLAN, wildcards.method)
+
+
+def tune_space(wildcards):
+    return PLAN.experiment("tuning").space(PLAN, wildcards.method)
+
+
 def unlearn_inputs(wildcards):
     return PLAN.unlearn_inputs(wildcards.method, wildcards.scenario, wildcards.seed)
 

@@ -207,8 +207,8 @@ def test_every_paper_at_once():
                                                                       "snn")]  # fmt: skip
     assert list(plan.paper_scales) == ["Regime (all papers)", "TMU (001)", "RUM (002)", "SMU (000)", "Survey (003)"]
     assert plan.rule_files == [f"rules/{r}.smk" for r in ("baselines", "tmu", "rum", "smu", "exact", "hdus", "snn",
-                                                          "survey")]  # fmt: skip
-    assert len(plan.all_outputs) == len(set(plan.all_outputs)) == 72
+                                                          "survey", "tuning")]  # fmt: skip
+    assert len(plan.all_outputs) == len(set(plan.all_outputs)) == 78, "72 + tuning's 2 tables x 2 and its figure"
     assert set(plan.targets["figures"]) == {p for p in plan.all_outputs if p.startswith("results/digits/figures/")}
     assert all(set(plan.targets[t]) <= set(plan.all_outputs) for t in plan.targets)
     assert plan.snapshot_outputs[-1] == "docs/results/digits/MANIFEST.md"
@@ -253,7 +253,7 @@ def test_a_toy_paper_plugs_in_through_the_registry():
 
 def test_the_registry_finds_every_experiment_in_order():
     keys = [e.key for e in discover()]
-    assert keys == ["baselines", "tmu", "rum", "smu", "exact", "hdus", "snn", "cost_vs_quality"]
+    assert keys == ["baselines", "tmu", "rum", "smu", "exact", "hdus", "snn", "cost_vs_quality", "tuning"]
     assert all((REPO / e.rule_file()).is_file() for e in discover())
 
 

@@ -146,7 +146,38 @@ def check_schema(config: dict, schema: dict) -> dict:
     error = best_match(validator.iter_errors(config))
     if error is not None:
         raise ConfigError(f"config error: {_field(error.absolute_path)}: {error.message}")
+    check_space(config, schema)
     return config
+
+
+def check_space(config: dict, schema: dict) -> None:
+    """`tuning.space.<method>.<key>`: a configured method (not the gold model), a key its entry may give, every
+    value one its entry accepts (coerced in place like the entry's own)."""
+    entry = schema["properties"]["methods"]["additionalProperties"]
+    props = _properties(entry, schema)
+    validator = None
+    for name, space in (config.get("tuning") or {}).get("space", {}).items():
+        field = f"tuning.space.{name}"
+        if name not in config["methods"] or name == "retrain":
+            raise ConfigError(f"config error: {field}: not a method configured under `methods` (or the gold model)")
+        allowed = set(_properties(schema["definitions"]["optim"], schema)) | set(methods.own_hparams(name))
+        for key, values in space.items():
+            if key not in allowed:
+                raise _unknown(("tuning", "space", name), key, allowed)
+            values[:] = [_coerce(v, props[key]) for v in values]
+            if validator is None:
+                from jsonschema import Draft7Validator
+
+                validator = Draft7Validator({**entry, "definitions": schema["definitions"]})
+            for i, value in enumerate(values):
+                error = next(iter(validator.iter_errors({key: value})), None)
+                if error is not None:
+                    raise ConfigError(f"config error: {field}.{key}[{i}]: {error.message}")
+            allowed_values = methods.choices(name).get(key)
+            for i, value in enumerate(values):
+                if allowed_values and value not in allowed_values:
+                    options = ", ".join(map(str, allowed_values))
+                    raise ConfigError(f"config error: {field}.{key}[{i}]: '{value}' is not one of {options}")
 
 
 def _optim_blocks(config: dict):

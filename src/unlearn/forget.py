@@ -72,6 +72,7 @@ def forget_indices(labels: np.ndarray, spec: dict, seed: int, fine: np.ndarray |
         if fine is None:
             raise ScenarioError("kind: fine_class needs a dataset with fine labels (dataset.name: cifar20)")
         chosen = np.flatnonzero(np.asarray(fine) == int(spec["fine"]))
+        chosen = np.setdiff1d(chosen, excluded_indices(labels, spec.get("exclude") or [], fine))
         if len(chosen) == 0 or len(chosen) == len(labels):
             raise ScenarioError(f"fine: fine class {spec['fine']} has {len(chosen)} of {len(labels)} training samples")
         return chosen.astype(np.int64)
@@ -79,8 +80,20 @@ def forget_indices(labels: np.ndarray, spec: dict, seed: int, fine: np.ndarray |
     n = forget_size(spec, counts)
     rng = np.random.default_rng(int(seed))
     pool = np.flatnonzero(labels == int(spec["class"])) if spec["kind"] in CLASS_KINDS else np.arange(len(labels))
+    excluded = excluded_indices(labels, spec.get("exclude") or [], fine)
+    if len(excluded):
+        pool = np.setdiff1d(pool, excluded)
+        if spec["kind"] != "full_class" and n > len(pool):
+            raise ScenarioError(f"n: {n} samples asked for, {len(pool)} left once the test forget sets are excluded")
     chosen = pool if spec["kind"] == "full_class" else rng.choice(pool, size=n, replace=False)
     return np.sort(chosen).astype(np.int64)
+
+
+def excluded_indices(labels: np.ndarray, exclude: list[dict], fine: np.ndarray | None = None) -> np.ndarray:
+    """The union of other forget sets ([{spec, seeds}]), recomputed from their specs: a validation forget set's
+    pool leaves out every test forget set without reading their files (tuning/__init__.py)."""
+    found = [forget_indices(labels, e["spec"], s, fine) for e in exclude for s in e["seeds"]]
+    return np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
 
 
 def forgotten_classes(spec: dict) -> list[int]:

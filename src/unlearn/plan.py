@@ -260,7 +260,15 @@ class Plan:
         """The scale facts a table's header states (tables.scale_note renders them)."""
         cfg = self.config
         return {"dataset": cfg["dataset"]["name"], "model": copy.deepcopy(cfg["model"]),
-                "epochs": cfg["train"]["epochs"], "seeds": list(seeds)}  # fmt: skip
+                "epochs": cfg["train"]["epochs"], "seeds": list(seeds),
+                "hyperparameters": self.hyperparameters}  # fmt: skip
+
+    @cached_property
+    def hyperparameters(self) -> str:
+        """Where the methods' hyperparameters come from, as every table header says it."""
+        if self.active("tuning"):
+            return self.experiment("tuning").note(self)
+        return "Hyperparameters: configured values (tuning off)."
 
 
 def constraint(names) -> str:

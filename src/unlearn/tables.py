@@ -89,7 +89,13 @@ def scale_note(scale: dict) -> str:
     return (
         f"Scale: dataset {scale['dataset']}, model {model_text(scale['model'])}, {scale['epochs']} training epochs, "
         f"seeds {scale['seeds']} (mean ± std over seeds; ToW/ToW-MIA: mean ± 95% t-interval half-width)."
+        + hyperparameter_note(scale)
     )
+
+
+def hyperparameter_note(scale: dict) -> str:
+    """' Hyperparameters: tuned on ... / configured values.' (plan.Plan.hyperparameters), or nothing."""
+    return f" {scale['hyperparameters']}" if scale.get("hyperparameters") else ""
 
 
 def to_markdown(display: pd.DataFrame, title: str, note: str) -> str:

@@ -8,6 +8,8 @@ Every module in this package (except `base`) defines
     NEEDS: tuple[str, ...]      # (optional) UnlearnData fields only a paper's rules provide (TMU: forget_easy);
                                 # such a method runs only inside that paper's experiment, never in `baselines`
     CONFIGURABLE: bool          # (optional) False for a composite an experiment builds (RUM's `sequence`)
+    SPACE: dict[str, list]      # (optional) its tuning grid (tuning/__init__.py); config: tuning.space.<name>
+    TUNE_FROM: tuple[str, str]  # (optional) (key, default): tuned as the method that key names (TMU's `hard`)
     def unlearn(model, data: UnlearnData, hp: dict, *, seed: int) -> torch.nn.Module
 
 `model` is a copy of the original model (already on data.device); `hp` is the method's config entry
@@ -90,6 +92,17 @@ def own_hparams(name: str) -> tuple[str, ...]:
     """Every method-specific key its config entry may give: REQUIRED plus OPTIONAL (the common optimiser keys
     come on top); any other key is a config error."""
     return _declared(name, "REQUIRED") + _declared(name, "OPTIONAL")
+
+
+def space(name: str) -> dict[str, list]:
+    """The method's own tuning grid (its SPACE; {} when it has none)."""
+    return dict(_constant(name, "SPACE", {}))
+
+
+def tune_from(name: str) -> tuple[str, str] | None:
+    """(key, default) when the method takes the choice of the method that key names (its TUNE_FROM)."""
+    value = _constant(name, "TUNE_FROM", None)
+    return tuple(value) if value else None
 
 
 def module_path(name: str) -> Path:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from .base import UnlearnData, cross_entropy_epochs, random_other_labels
 
 REQUIRED = ("repair_epochs",)
+SPACE = {"lr": [0.003, 0.01, 0.03], "epochs": [1, 2], "repair_epochs": [0, 1]}  # the tuning grid (tuning/__init__.py)
 
 
 def unlearn(model, data: UnlearnData, hp: dict, *, seed: int):

@@ -16,6 +16,7 @@ from ..training import optimize
 from .base import UnlearnData
 
 REQUIRED = ("temperature", "retain_fraction")
+SPACE = {"lr": [0.0001, 0.001, 0.01], "epochs": [1, 2]}  # the tuning grid (tuning/__init__.py): adam's learning rates
 
 
 def unlearn(model, data: UnlearnData, hp: dict, *, seed: int):

@@ -11,6 +11,7 @@ from ..training import optimize
 from .base import UnlearnData
 
 REQUIRED = ("alpha",)
+SPACE = {"lr": [0.01, 0.03, 0.1], "epochs": [1, 2], "alpha": [0.0001, 0.001]}  # the tuning grid (tuning/__init__.py)
 
 
 def l1_norm(model) -> torch.Tensor:

@@ -8,6 +8,8 @@ from ..training import optimize
 from .base import UnlearnData
 
 REQUIRED = ()
+# the tuning grid (tuning/__init__.py): ascent: from a no-op to collapsing D_r
+SPACE = {"lr": [0.001, 0.003, 0.01, 0.03], "epochs": [1, 2]}
 
 
 def unlearn(model, data: UnlearnData, hp: dict, *, seed: int):

@@ -9,6 +9,7 @@ from ..training import optimize
 from .base import Paired, UnlearnData
 
 REQUIRED = ("alpha",)
+SPACE = {"lr": [0.01, 0.03, 0.1], "epochs": [1, 2], "alpha": [0.9, 0.99]}  # the tuning grid (tuning/__init__.py)
 
 
 def unlearn(model, data: UnlearnData, hp: dict, *, seed: int):

@@ -8,6 +8,7 @@ import torch
 from .base import UnlearnData, cross_entropy_epochs, random_other_labels
 
 REQUIRED = ()
+SPACE = {"lr": [0.001, 0.003, 0.01, 0.03], "epochs": [1, 2]}  # the tuning grid (tuning/__init__.py)
 
 
 def unlearn(model, data: UnlearnData, hp: dict, *, seed: int):

@@ -26,6 +26,7 @@ from .base import UnlearnData, cross_entropy_epochs, random_other_labels
 REQUIRED = ("threshold",)
 OPTIONAL = ("variant",)  # default "paper"
 CHOICES = {"variant": ("paper", "rum_code")}
+SPACE = {"lr": [0.003, 0.01, 0.03], "epochs": [1, 2], "threshold": [0.3, 0.5]}  # the tuning grid (tuning/__init__.py)
 
 
 def _global_mask(grads: dict[str, torch.Tensor], threshold: float, largest: bool) -> dict[str, torch.Tensor]:

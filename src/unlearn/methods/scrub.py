@@ -19,6 +19,7 @@ from .base import UnlearnData
 
 REQUIRED = ("msteps",)
 OPTIONAL = ("temperature", "kd_weight", "ce_weight")  # defaults 4.0, 0.001, 0.99
+SPACE = {"lr": [0.001, 0.005, 0.02], "epochs": [2, 3], "msteps": [1, 2]}  # the tuning grid (tuning/__init__.py)
 
 
 def distill_kl(student_logits, teacher_logits, temperature: float) -> torch.Tensor:

@@ -28,6 +28,8 @@ from .base import UnlearnData, cycle
 
 REQUIRED = ()
 OPTIONAL = ("ce_weight", "predictor_dim", "retain_subset", "augment")  # defaults 1.0, 64, 1000, train.augment
+# the tuning grid (tuning/__init__.py): the authors' lr 1e-4 and two larger
+SPACE = {"lr": [0.0001, 0.001, 0.01], "epochs": [1, 3]}
 
 
 def predictor(num_classes: int, dim: int = 64) -> nn.Module:

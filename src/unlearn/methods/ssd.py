@@ -18,6 +18,8 @@ from ..loader import TensorLoader
 from .base import UnlearnData
 
 REQUIRED = ("dampening", "selection")
+# the tuning grid (tuning/__init__.py): no training: lambda and alpha
+SPACE = {"dampening": [0.5, 1.0, 2.0], "selection": [1.0, 10.0, 50.0]}
 log = logging.getLogger("unlearn.methods.ssd")
 
 

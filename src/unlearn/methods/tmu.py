@@ -21,6 +21,8 @@ REQUIRED = ()
 OPTIONAL = ("hard", "alpha")  # defaults random_label, 0.95
 CHOICES = {"hard": ("random_label", "neggrad")}
 NEEDS = ("forget_easy",)
+# tuned as the method its `hard` key names (default random_label): that method's choice (tuning/__init__.py)
+TUNE_FROM = ("hard", "random_label")
 
 
 def unlearn(model, data: UnlearnData, hp: dict, *, seed: int):

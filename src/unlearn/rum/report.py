@@ -15,7 +15,7 @@ import pandas as pd
 from .. import claims as C
 from ..metrics import t_interval
 from ..reporting import display_name, paired_diff, per_seed
-from ..tables import model_text
+from ..tables import hyperparameter_note, model_text
 from . import LEVELS, MIX, VARIANT_NAMES, parse_method, scenario_name
 
 FACTOR_TITLES = {"es": "ES", "mem": "memorization"}
@@ -226,7 +226,7 @@ def scale_text(scale: dict) -> str:
     return (
         f"dataset {scale['dataset']}, model {model_text(scale['model'])}, {scale['epochs']} training epochs, "
         f"seeds {scale['seeds']}, forget sets of n = {scale['n']} (RUM table: 3n = {3 * scale['n']}), "
-        f"K = {scale['memorization_models']} memorization models"
+        f"K = {scale['memorization_models']} memorization models" + hyperparameter_note(scale).rstrip(".")
     )
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import claims as C
 from ..reporting import display_name, paired_diff, per_seed
-from ..tables import aggregate, format_cell, model_text
+from ..tables import aggregate, format_cell, hyperparameter_note, model_text
 from . import SETTINGS, TITLES
 
 # (metric, header, scale, decimals)
@@ -103,7 +103,7 @@ def scale_note(scale: dict, setting: str, scenario_spec: dict) -> str:
         f"{scale['dataset']}, model {model_text(scale['model'])}, {scale['epochs']} training epochs, seeds "
         f"{scale['seeds']} (mean ± std over seeds). MIA-entropy is SMU's MIA (the share of D_f an entropy attack "
         "calls member; the paper's \"MIA 0.00\"); MIA-efficacy is RUM's. Gaps are to Retrain. The paper's row "
-        "holds only the numbers the paper file states."
+        "holds only the numbers the paper file states." + hyperparameter_note(scale)
     )
 
 

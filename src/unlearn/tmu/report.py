@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..reporting import display_name
-from ..tables import model_text, to_markdown
+from ..tables import hyperparameter_note, model_text, to_markdown
 from . import FEATURE_SETS, parse_scenario
 from .classifier import label_accuracy
 
@@ -311,4 +311,5 @@ def scale_text(scale: dict) -> str:
         f"Scale: dataset {scale['dataset']}, model {model_text(scale['model'])}, {scale['epochs']} training epochs, "
         f"seeds {scale['seeds']} (per class: mean over seeds; Avg: mean over classes). "
         "Paper: CIFAR-10/100, ResNet-18, 100 forgotten images of 5,000 (CIFAR-10) per class."
+        + hyperparameter_note(scale)
     )
