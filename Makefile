@@ -17,7 +17,7 @@ CHECK := PYTHONPATH=src $(BIN)/python -m unlearn.config $(or $(CONFIG),config.ya
 
 .PHONY: reproduce check test lint unit venv data figures report dry-run bench gpu-check mutants snapshot clean
 
-# make reproduce [CONFIG=configs/x.yaml] [PAPER=tmu|rum|smu|survey|hdus|snn|baselines|comparison|figures|report]
+# make reproduce [CONFIG=configs/x.yaml] [PAPER=tmu|rum|smu|survey|hdus|snn|baselines|tuning|comparison|figures|report]
 reproduce: $(STAMP)
 	@$(CHECK)
 	$(SMK) $(PAPER) $(CFG) $(ARGS)
