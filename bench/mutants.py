@@ -54,6 +54,7 @@ class Mutant:
 
 
 EV, ME, TA = "src/unlearn/evaluation.py", "src/unlearn/metrics.py", "src/unlearn/tables.py"
+TU, TT = "src/unlearn/tuning/__init__.py", "tests/test_tuning.py"
 HD, SU, FAM = "src/unlearn/hdus/__init__.py", "src/unlearn/snn/unlearn.py", "tests/test_survey_families.py"
 MUTANTS = [
     # --- the evaluation record (evaluation.py) ---
@@ -375,6 +376,19 @@ MUTANTS = [
     Mutant("snn_loss_vs_gold", "src/unlearn/snn/report.py",
            "base = long[long[\"method\"] == ORIGINAL]", "base = long[long[\"method\"] == \"snn_retrain\"]",
            "the SNN figure's accuracy loss measured against the gold model instead of the original", (FAM,)),
+    Mutant("tuning_closest_maximised", TU, '"closest": ("closest to gold", "min")',
+           '"closest": ("closest to gold", "max")', "the closest-to-gold objective picks the trial farthest from gold",
+           (TT,)),
+    Mutant("tuning_tie_to_costlier", TU, 'cost(r["hp"]), i)', '-cost(r["hp"]), i)', "ties go to the costlier trial",
+           (TT,)),
+    Mutant("tuning_validation_same_class", TU, "c = (start + step) % num_classes",
+           "c = (start + step - 1) % num_classes", "the validation set takes the test set's own class", (TT,)),
+    Mutant("tuning_pool_keeps_test_sets", "src/unlearn/forget.py", "pool = np.setdiff1d(pool, excluded)",
+           "pool = pool", "a sampled validation set drawn without leaving out the test forget sets", (TT,)),
+    Mutant("tuning_sequence_ignores_steps", TU, "{**step, **chosen.get(step_name, {})}", "{**step}",
+           "RUM's sequences run their steps' configured values, not their choices", (TT,)),
+    Mutant("tuning_kind_fallback_full_class", TU, 'FALLBACK_KIND = "random"', 'FALLBACK_KIND = "full_class"',
+           "RUM's sets tuned on the full-class validation set", (TT,)),
 ]  # fmt: skip
 
 

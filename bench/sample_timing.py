@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/sample_timing.py [--configfile configs/cifar10-sample.yaml] [--cores 2]
 
-For each target (baselines, tmu, rum, smu, survey, all) it asks Snakemake which jobs the target needs from
+For each target (baselines, tmu, rum, smu, survey, tuning, all) it asks Snakemake which jobs the target needs from
 scratch (`snakemake -n --forceall <target>`), reads those jobs' benchmark files from the finished run (wall time
 of each job, as Snakemake measured it) and prints a Markdown table: jobs, summed job time (core-seconds: every
 job is single-threaded) and that sum over the cores, a lower bound of the target's wall time on its own (the
@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-TARGETS = ["baselines", "tmu", "rum", "smu", "survey", "all"]
+TARGETS = ["baselines", "tmu", "rum", "smu", "survey", "tuning", "all"]
 
 
 def target_benchmarks(target: str, config: str) -> list[Path]:
