@@ -13,6 +13,7 @@ rule smu_tables:
         paper=paper_values(*(f"smu_{s}" for s in SMU_SETTINGS)),
         labels=f"{RUN}/labels.npz",
         originals=PLAN.original_probs(SMU.seeds(PLAN)),
+        dispersion=f"{RUN}/smu/dispersion_samples.csv",  # the premise's claims
         code=code("smu_tables"),
     output:
         # the claims first, then each setting's csv/md/tex

@@ -5,7 +5,7 @@ import pandas as pd
 from unlearn.evaluation import load_records
 from unlearn.io import save_text, setup_logging
 from unlearn.regime import from_files as regime_line
-from unlearn.tables import aggregate, display_table, method_order, scale_note, to_latex, to_markdown
+from unlearn.tables import aggregate, display_table, method_order, noop_note, scale_note, to_latex, to_markdown
 
 log = setup_logging(snakemake.log[0], "baselines_table")
 scenarios, methods = list(snakemake.params["scenarios"]), method_order(list(snakemake.params["methods"]))
@@ -20,6 +20,7 @@ agg = aggregate(long, scenarios, methods)
 display = display_table(agg)
 regime = regime_line(snakemake.input["originals"], snakemake.params["scale"]["seeds"], snakemake.input["labels"], long)
 note = scale_note(snakemake.params["scale"]) + f"\n\n{regime}"
+note += f"\n\n{noop_note(agg)}" if noop_note(agg) else ""
 save_text(agg.to_csv(index=False, float_format="%.6g"), snakemake.output["csv"])
 save_text(to_markdown(display, "Unlearning baselines", note), snakemake.output["md"])
 save_text(to_latex(display, "Unlearning baselines. " + note), snakemake.output["tex"])

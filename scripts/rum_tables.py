@@ -10,7 +10,7 @@ from unlearn.regime import from_files as regime_line
 from unlearn.rum import LEVELS, table_methods
 from unlearn.rum import report as R
 from unlearn.rum.entanglement import entanglement_score
-from unlearn.tables import to_latex, to_markdown
+from unlearn.tables import NOOP_NOTE, to_latex, to_markdown
 
 log = setup_logging(snakemake.log[0], "rum_tables")
 rum, scale, out = snakemake.params["rum"], snakemake.params["scale"], snakemake.output
@@ -27,7 +27,8 @@ note = (f"Ours: {R.scale_text({**scale, 'n': rum['n'], 'memorization_models': ru
 table = R.rum_table(records, ["retrain", *table_methods(rum)], paper["table"], rum["select"])
 table.to_csv(out["table_csv"], index=False)
 display = R.rum_table_display(table)
-save_text(to_markdown(display, "RUM (paper 002): ToW and MIA gap, vanilla / shuffle / RUM_F / RUM", note),
+marked = f"\n\n{NOOP_NOTE}" if (table["did_not_unlearn"] != "").any() else ""
+save_text(to_markdown(display, "RUM (paper 002): ToW and MIA gap, vanilla / shuffle / RUM_F / RUM", note + marked),
           out["table_md"])  # fmt: skip
 save_text(to_latex(display, "RUM: ToW and MIA gap per method and variant (ours beside the paper's)"), out["table_tex"])
 

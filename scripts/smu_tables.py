@@ -18,7 +18,7 @@ from unlearn.smu.report import (
     scale_note,
     setting_table,
 )
-from unlearn.tables import to_latex, to_markdown
+from unlearn.tables import noop_note, to_latex, to_markdown
 
 log = setup_logging(snakemake.log[0], "smu_tables")
 params = snakemake.params
@@ -31,12 +31,14 @@ for setting, scenario in params["settings"].items():
     agg, display = setting_table(long, setting, scenario, params["methods"], paper)
     tables[setting] = agg
     note = scale_note(scale, setting, params["scenario_specs"][scenario]) + f"\n\n{regime}"
+    note += f"\n\n{noop_note(agg)}" if noop_note(agg) else ""
     title = f"SMU, {TITLES[setting]} forgetting"
     save_text(agg.to_csv(index=False, float_format="%.6g"), snakemake.output[f"{setting}_csv"])
     save_text(to_markdown(display, title, note), snakemake.output[f"{setting}_md"])
     save_text(to_latex(display, f"{title}. {note}"), snakemake.output[f"{setting}_tex"])
     log.info("%s\n%s", setting, display.to_string(index=False))
-rows = claims(long, dict(params["settings"]), list(params["methods"]), paper)
+dispersion = pd.read_csv(snakemake.input["dispersion"]) if snakemake.input.get("dispersion") else None
+rows = claims(long, dict(params["settings"]), list(params["methods"]), paper, dispersion)
 text = claims_markdown(rows, title=CLAIMS_TITLE, why=WHY, scale=claims_scale(scale), regime=regime, note=CLAIMS_NOTE)
 save_text(C.frame(rows).to_csv(index=False, float_format="%.6g"), snakemake.output["claims_csv"])
 save_text(text, snakemake.output["claims"])

@@ -38,8 +38,79 @@ def test_level_against_a_threshold():
     assert C.level([0.5, 0.6, 0.4], 0.05, at_most=True).verdict == C.NOT_HELD
     assert C.level([0.97, 0.98, 0.99], 0.95, at_most=False).verdict == C.HELD
     assert C.level([0.90, 0.99, 0.96], 0.95, at_most=False).verdict == C.INCONCLUSIVE  # straddles 0.95
-    one = C.level([0.2], 0.05, at_most=True)  # fewer than 3 seeds: the mean decides, and the basis says so
-    assert one.verdict == C.NOT_HELD and "no interval" in one.basis
+    one = C.level([0.2], 0.05, at_most=True)  # fewer than 3 seeds: inconclusive, as the printed rule says
+    assert one.verdict == C.INCONCLUSIVE and one.mean == pytest.approx(0.2) and "needs at least 3" in one.basis
+
+
+def test_inconclusive_rows_say_what_they_could_have_detected():
+    wide = C.compare([1.0, 2.0, 3.0])  # half-width t * s / sqrt(n) = 4.3027 * 1 / sqrt(3) = 2.484
+    assert wide.detectable == pytest.approx(T975_2 / math.sqrt(3))
+    assert "under 3 seeds, a difference below ±2.48 is not detectable" in wide.basis
+    straddle = C.level([0.90, 0.99, 0.96], 0.95, at_most=False)  # sd 0.04583, half 4.3027 * 0.04583 / sqrt(3)
+    assert straddle.detectable == pytest.approx(T975_2 * np.std([0.90, 0.99, 0.96], ddof=1) / math.sqrt(3))
+    assert "a margin below ±0.114 is not detectable" in straddle.basis
+    assert "not detectable" not in C.compare([1.0, 1.1, 0.9]).basis, "a decided row does not say it"
+
+
+def test_the_printed_rule_is_the_rule_the_code_applies():
+    """Each sentence of RULE, checked against a case built to sit on its edge."""
+    rule = C.RULE
+    assert f"fewer than {C.MIN_SEEDS} seeds" in rule and C.MIN_SEEDS == 3
+    # "held when the 95% t-interval ... lies on the paper's side of 0"
+    assert "**held** when the 95% t-interval" in rule and C.compare([1.0, 1.1, 0.9]).verdict == C.HELD
+    assert "**not held** when it lies on the other side" in rule and C.compare([-1, -1.1, -0.9]).verdict == C.NOT_HELD
+    assert "every seed shows exactly no difference" in rule and C.compare([0, 0, 0]).verdict == C.NOT_HELD
+    assert "inconclusive otherwise or with fewer than 3 seeds" in rule
+    assert C.compare([5.0, 6.0]).verdict == C.INCONCLUSIVE and C.compare([1, 2, 3]).verdict == C.INCONCLUSIVE
+    # "a level claim is judged the same way ... (inconclusive with fewer than 3 seeds)"
+    assert "level claim is judged the same way" in rule and "(inconclusive with fewer than 3 seeds)" in rule
+    assert C.level([0.0, 0.0], 0.01, at_most=True).verdict == C.INCONCLUSIVE
+    assert C.level([0.5, 0.6, 0.4], 0.05, at_most=True).verdict == C.NOT_HELD
+    # the no-op margin as printed
+    assert "within 2 points" in rule and "within 0.02" in rule and C.NOOP_MARGIN == 0.02
+    assert C.did_not_unlearn(0.98 + 1e-9, 1.0, 0.5) != "" and C.did_not_unlearn(0.979, 1.0, 0.5) == ""
+    assert "**vacuous**" in rule
+
+
+def test_a_method_that_did_not_unlearn_is_named():
+    # the method's D_f accuracy within 2 points of the original's, the gold model's far from it: a no-op
+    assert C.did_not_unlearn(0.99, 1.0, 0.0).startswith("D_f accuracy 99.0% vs the original's 100.0% (gold 0.0%)")
+    assert C.did_not_unlearn(0.90, 1.0, 0.0) == "", "it moved 10 points"
+    assert C.did_not_unlearn(1.0, 1.0, 0.99) == "", "the gold model stays put too: nothing to unlearn"
+    # MIA, where measured, must also have stayed put
+    assert C.did_not_unlearn(1.0, 1.0, 0.5, mia=0.30, mia_original=0.10) == ""
+    assert "MIA-efficacy 0.110 vs 0.100" in C.did_not_unlearn(1.0, 1.0, 0.5, mia=0.11, mia_original=0.10)
+    assert C.did_not_unlearn(float("nan"), 1.0, 0.5) == ""
+
+
+def _noop_records():
+    rows = []
+    for seed in (0, 1, 2):
+        for method, acc, mia in [("original", 1.0, 0.10), ("retrain", 0.0, 1.0), ("finetune", 0.995, 0.11),
+                                 ("neggrad", 0.40, 0.60), ("amnesiac", 0.99, 0.50)]:  # fmt: skip
+            rows.append({"scenario": "cls", "seed": seed, "method": method, "acc_forget": acc, "mia_efficacy": mia})
+        rows.append({"scenario": "other", "seed": seed, "method": "neggrad", "acc_forget": 1.0, "mia_efficacy": 0.1})
+    return pd.DataFrame(rows)
+
+
+def test_vacuous_comparisons_on_hand_built_records():
+    records = _noop_records()
+    # finetune stayed at 99.5% with MIA 0.11: a no-op; amnesiac kept D_f accuracy but moved MIA 0.40: not one
+    reasons = C.noop_reasons(records, "cls", ["finetune", "neggrad", "amnesiac"])
+    assert list(reasons) == ["finetune"] and "D_f accuracy 99.5% vs the original's 100.0%" in reasons["finetune"]
+    assert C.noop_reasons(records, "other", ["neggrad"]) == {}, "no original/gold rows: nothing to judge against"
+    beats = C.compare([0.5, 0.6, 0.55])  # would be held
+    judged = C.vacuous(beats, reasons)
+    assert judged.verdict == C.VACUOUS and judged.mean == beats.mean and judged.lo == beats.lo
+    assert judged.basis.startswith("vacuous: finetune did not unlearn (D_f accuracy 99.5%")
+    assert C.vacuous(beats, {}) is beats
+    df = C.frame([C.Claim("P", "p.0", "c", "", "", judged), C.Claim("P", "p.1", "c", "", "", beats)])
+    assert C.counts(df) == "1 held, 0 not held, 0 inconclusive of 1 tested; 1 vacuous"
+    assert [C.recomputed_verdict(r) for _, r in df.iterrows()] == [None, C.HELD]
+    # a claim of parts: the vacuous part set aside, the rest decides; all vacuous -> vacuous
+    both = C.combine([judged, C.compare([-1, -1.1, -0.9])], "x")
+    assert both.verdict == C.NOT_HELD and "1 vacuous part(s) set aside: finetune did not unlearn" in both.basis
+    assert C.combine([judged, judged], "x").verdict == C.VACUOUS
 
 
 def test_combine_and_counts():
@@ -108,6 +179,11 @@ def test_regime_claims_follow_the_numbers(gold_random, gap_verdict):
     underfit = originals.assign(train_acc=[1.0, 0.98, 1.0])
     rows = {c.id: c for c in comparison.regime_claims(_regime_records(gold_random), underfit, kinds, None)}
     assert rows["regime.original_fits"].judgement.verdict == C.NOT_HELD, "every model must fit, not the mean"
+    records = _regime_records(gold_random)
+    records.loc[2, "acc_retain"] = 0.985  # one gold model (rand, seed 0) below 99% on its D_r
+    rows = {c.id: c for c in comparison.regime_claims(records, originals, kinds, None)}
+    assert rows["regime.gold_fits"].judgement.verdict == C.NOT_HELD, "every gold model must fit, not the mean"
+    assert rows["regime.gold_fits"].judgement.lo == pytest.approx(0.985)
 
 
 def test_regime_table_lists_every_original_and_gold_model_with_its_own_accuracies():
@@ -127,10 +203,14 @@ def test_comparison_page_lists_every_row_with_its_verdict():
         C.Claim("RUM (002)", "rum.c", "RUM number", "0.9", "0.8", C.number([0.8, 0.8])),
     ]
     text = comparison.comparison_markdown(C.frame(rows), {"TMU (001)": "scale T"}, "Regime: x", "Run y")
-    lines = [line for line in text.splitlines() if line.startswith("| ") and "Paper |" not in line]
+    lines = [line for line in text.splitlines() if line.startswith("| ") and "Paper |" not in line
+             and line.count("|") == 8]  # the claims table's rows (7 cells), not the counts table's  # fmt: skip
     assert lines[0].startswith("| TMU (001) | TMU claim | 4.2 | 3.0 | **held** |") and lines[0].endswith("| scale T |")
     assert "| RUM claim | 0.9 | 0.8 | **not held** |" in lines[1] and "| —" in lines[2]
     assert "TMU (001): 1 held, 0 not held, 0 inconclusive of 1 tested" in text
+    assert "| TMU (001) |      1 |          0 |              0 |         0 |            0 |" in text, "the counts table"
+    assert "| RUM (002) |      0 |          1 |              0 |         0 |            0 |" in text
+    assert C.RULE in text
 
 
 def test_every_row_carries_what_its_verdict_is_computed_from():

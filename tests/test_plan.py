@@ -143,8 +143,8 @@ def test_rum_plan():
                                                                                              "salun")  # fmt: skip
     assert plan.method_modules("rum") == ["sequence", "finetune", "neggrad_plus", "salun"]
     assert plan.models("rum_mix", 1) == ["retrain", "finetune", "finetune-shuffle", "finetune-rumf", "salun",
-                                         "salun-shuffle", "salun-rumf", "rum"]  # fmt: skip
-    assert plan.models("rum_es_high", 0) == ["retrain", "neggrad_plus"]
+                                         "salun-shuffle", "salun-rumf", "rum", "original"]  # fmt: skip
+    assert plan.models("rum_es_high", 0) == ["retrain", "neggrad_plus", "original"], "the original: no-op reference"
     assert plan.regime_inputs["memorization"] == "results/tinyrum/run/rum/memorization.json"
     assert len(plan.regime_inputs["metrics"]) == 2 + 2 * 7, "the baselines' and every RUM forget set's, 2 seeds"
     assert plan.regime_kinds == {"random": "random"}, "RUM's gold models are read for the fit only"

@@ -430,3 +430,64 @@ def test_the_papers_best_other_row_is_read_from_its_table():
     assert report.paper_best_other(table) == "0.937 (Fine-tune RUM_F, CIFAR-10)", "RUM's own 0.965 left out"
     assert report.paper_best_other(table, "cifar100") == "0.921 (NegGrad+ RUM_F, CIFAR-100)"  # RUM ties it there
     assert [report.row_label(m) for m in ("finetune", "salun-shuffle", "rum")] == ["Fine-tune", "SalUn shuffle", "RUM"]
+
+
+def test_rumf_mia_gap_claim_follows_the_numbers():
+    """Vanilla fine-tune's MIA gap 0.20 (+0.02 per seed) vs RUM_F's 0.10: held; swapped: not held."""
+    rum = {"difficulty": ["finetune"], "methods": ["finetune"], "select": dict.fromkeys(("low", "medium", "high"),
+           "finetune")}  # fmt: skip
+    records = _rum_records(0.9, 0.6, 0.9)
+    rows = {c.id: c for c in report.claims(records, _es_frame(10.0, 50.0), rum, _paper_frames())}
+    gap = rows["rum.rumf_mia_gap.finetune"]
+    assert gap.judgement.verdict == "held" and gap.judgement.mean == pytest.approx(0.10)
+    assert gap.paper_value == "0.099 vs 0.120 (CIFAR-10)"
+    swap = records["method"].map({"finetune": "finetune-rumf", "finetune-rumf": "finetune"})
+    swapped = records.assign(method=swap.fillna(records["method"]))
+    rows = {c.id: c for c in report.claims(swapped, _es_frame(10.0, 50.0), rum, _paper_frames())}
+    assert rows["rum.rumf_mia_gap.finetune"].judgement.verdict == "not held"
+
+
+def _two_methods(low, high):
+    """ToW of fine-tune and SalUn on the low and high memorization sets (3 seeds): low = (ft, salun), high = ..."""
+    rows = []
+    for seed in (0, 1, 2):
+        for level, tows in (("low", low), ("high", high)):
+            for method, tow in zip(("finetune", "salun"), tows, strict=True):
+                wobble = 0.01 * seed * (1 if method == "salun" else -1)
+                rows.append({"scenario": plan.scenario_name("mem", level), "seed": seed, "method": method,
+                             "tow": tow + wobble, "acc_forget": 0.5})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "verdict"),
+    [((0.9, 0.6), (0.5, 0.8), "held"),  # fine-tune best on low, SalUn on high: the ranking flips
+     ((0.9, 0.6), (0.8, 0.5), "not held"),  # fine-tune best on both, clearly: the best does not depend on the set
+     ((0.9, 0.6), (0.80, 0.79), "inconclusive")],  # fine-tune best on both, but not clearly on high
+)  # fmt: skip
+def test_best_algorithm_depends_on_the_forget_set(low, high, verdict):
+    text, judgement = report.best_depends(_two_methods(low, high), "mem", ["finetune", "salun"], {})
+    assert judgement.verdict == verdict, judgement.basis
+    assert text.startswith(f"best on low: {'finetune' if low[0] > low[1] else 'salun'}")
+    one = report.best_depends(_two_methods(low, high), "mem", ["finetune"], {})[1]
+    assert one.verdict == "not tested"
+
+
+def test_a_rum_row_that_did_not_unlearn_is_marked_and_its_comparisons_vacuous():
+    """On rum_mix the original keeps 100% of D_f, the gold model 50%; vanilla fine-tune stays at 99.5%."""
+    records = _rum_records(0.9, 0.6, 0.9)
+    originals = records[records["method"] == "retrain"].assign(method="original", acc_forget=1.0, tow=0.0)
+    records = pd.concat([records, originals], ignore_index=True)
+    records.loc[(records["scenario"] == plan.MIX) & (records["method"] == "finetune"), "acc_forget"] = 0.995
+    rum = {"difficulty": ["finetune"], "methods": ["finetune"], "select": dict.fromkeys(("low", "medium", "high"),
+           "finetune")}  # fmt: skip
+    rows = {c.id: c for c in report.claims(records, _es_frame(10.0, 50.0), rum, _paper_frames())}
+    assert rows["rum.rumf_vs_vanilla.finetune"].judgement.verdict == "vacuous"
+    assert "finetune did not unlearn (D_f accuracy 99.5%" in rows["rum.rumf_vs_vanilla.finetune"].judgement.basis
+    assert rows["rum.rumf_vs_shuffle.finetune"].judgement.verdict == "held", "shuffle and RUM_F moved"
+    assert "rum.tow.original" not in rows, "the original is the no-op reference, not a RUM-table row"
+    methods = ["retrain", "finetune", "finetune-shuffle", "finetune-rumf", "rum"]
+    table = report.rum_table(records, methods, _paper_frames()["table"], rum["select"])
+    assert table.set_index("method").loc["finetune", "did_not_unlearn"].startswith("D_f accuracy 99.5%")
+    shown = report.rum_table_display(table)["Method"].tolist()
+    assert shown[:3] == ["Retrain", "Fine-tune (did not unlearn)", "Fine-tune"]

@@ -18,7 +18,16 @@ from unlearn.reporting import claims_markdown
 from unlearn.smu import methods as smu_methods
 from unlearn.smu import settings
 from unlearn.smu.dispersion import sample, view_dispersion
-from unlearn.smu.report import CLAIMS_NOTE, CLAIMS_TITLE, WHY, claims, claims_scale, load_paper, setting_table
+from unlearn.smu.report import (
+    CLAIMS_NOTE,
+    CLAIMS_TITLE,
+    WHY,
+    claims,
+    claims_scale,
+    dispersion_gap,
+    load_paper,
+    setting_table,
+)
 from unlearn.training import train_from_scratch
 
 SPEC = {"name": "smallcnn", "width": 0.5}
@@ -208,7 +217,8 @@ def test_claims_follow_the_numbers(mia, retain, mia_verdict, retain_verdict, bea
     said = {c.id: c.paper_value for c in rows}  # the paper's numbers, read from paper_values/
     assert said["smu.dr_kept.fullclass"] == "99.98% (CIFAR-10 full-class)" and said["smu.df_zero.fullclass"] == "0.01%"
     assert said["smu.mia_zero.fullclass"] == said["smu.number.mia.fullclass"] == "0.00"
-    assert claims(records(mia, retain), {"fullclass": "fc"}, METHODS, paper.iloc[:0])[0].paper_value == "–"
+    unstated = {c.id: c.paper_value for c in claims(records(mia, retain), {"fullclass": "fc"}, METHODS, paper.iloc[:0])}
+    assert unstated["smu.mia_zero.fullclass"] == "–"
     assert verdict["smu.mia_zero.fullclass"] == mia_verdict
     assert verdict["smu.dr_kept.fullclass"] == retain_verdict
     assert verdict["smu.df_zero.fullclass"] == "held", "D_f accuracy 0 in full-class"
@@ -241,3 +251,38 @@ def test_smu_vaporizes_d_f_and_concentrates_on_a_retain_subset(problem, monkeypa
         vaporize, concentrate = float(seen["loss"](("kv", batch))), float(seen["loss"](("kc", batch)))
         sim = float(seen["model"].views(batch[0], batch[0])[0])  # L_sim of two identical views
     assert abs(sim) > 1e-3 and vaporize == pytest.approx(sim, rel=1e-5) and concentrate == pytest.approx(-sim, rel=1e-5)
+
+
+def _dispersion(forget, retain):
+    """The gold model's per-sample dispersion on D_f and D_r of the full-class setting, 3 seeds x 2 samples."""
+    rows = [{"setting": "fullclass", "scenario": "fc", "seed": s, "model": "retrain", "group": g, "index": i,
+             "cosine": v + 0.01 * s + 0.001 * i, "l2": 1.0}
+            for s in (0, 1, 2) for g, v in (("forget", forget), ("retain", retain)) for i in (0, 1)]  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize(("forget", "retain", "verdict"), [(0.6, 0.4, "held"), (0.4, 0.6, "not held")])
+def test_the_premise_claim_follows_the_measured_dispersion(forget, retain, verdict):
+    rows = {
+        c.id: c for c in claims(records(0.0, 0.99), {"fullclass": "fc"}, METHODS, PAPER, _dispersion(forget, retain))
+    }
+    premise = rows["smu.premise.fullclass"].judgement
+    assert premise.verdict == verdict and premise.mean == pytest.approx(forget - retain)
+    assert dispersion_gap(_dispersion(forget, retain), "fullclass").tolist() == pytest.approx([forget - retain] * 3)
+    no_data = {c.id: c for c in claims(records(0.0, 0.99), {"fullclass": "fc"}, METHODS, PAPER)}
+    assert no_data["smu.premise.fullclass"].judgement.verdict == "not tested"
+
+
+def test_a_baseline_that_did_not_unlearn_is_marked_and_not_beaten():
+    """Finetune keeps 99% of the forgotten class (the original 100%, the gold model 0%): it did nothing."""
+    long = records(0.0, 0.99)
+    long.loc[long["method"] == "finetune", "acc_forget"] = 0.99
+    rows = {c.id: c for c in claims(long, {"fullclass": "fc"}, METHODS, PAPER)}
+    beats = rows["smu.beats.fullclass.finetune"].judgement
+    assert beats.verdict == "vacuous" and beats.basis.startswith(
+        "vacuous: finetune did not unlearn (D_f accuracy 99.0%"
+    )
+    assert rows["smu.beats.fullclass.ssd"].judgement.verdict == "held", "SSD moved D_f to 0: a real comparison"
+    agg, display = setting_table(long, "fullclass", "fc", METHODS, PAPER)
+    assert display["Method"].tolist()[:4] == ["Retrain", "Original", "Finetune (did not unlearn)", "SSD"]
+    assert agg.set_index("method").loc["ssd", "did_not_unlearn"] == ""

@@ -371,7 +371,7 @@ def test_claims_with_one_seed_are_inconclusive():
     rows = TC.claims(_records(), labels[labels["n"] == 10], labels, paper, "tmu_table1")
     verdict = {c.id: c.judgement.verdict for c in rows}
     assert verdict["tmu.delta_vs_bad_teacher"] == "inconclusive", "a comparison needs 3 seeds"
-    assert verdict["tmu.rl_zero"] == "held", "a level claim is judged on the mean, and says so"
+    assert verdict["tmu.rl_zero"] == "inconclusive", "a level claim too needs 3 seeds (the printed rule)"
 
 
 def test_fig3_frame_reports_the_share_of_augmented_copies_per_size():
@@ -418,3 +418,41 @@ def test_label_records_score_each_source_against_the_gold_models_correctness(twi
     assert (labels["gold_easy"] == 3).all() and (labels["class"] == 1).all() and (labels["n"] == 4).all()
     assert (labels["twin_copy_share"] == 0.25).all() and (labels["twin_hard"] == 4 - twin_easy).all()
     assert (labels["one_label_twin"] == one_label).all()
+
+
+def _with_original(records):
+    """The original model's rows (D_f accuracy 100%, MIA not measured) beside every (class, seed)."""
+    originals = records[records["method"] == "retrain"].assign(method="original", acc_forget=1.0, acc_test=0.96)
+    return pd.concat([records, originals], ignore_index=True)
+
+
+@pytest.mark.parametrize(("tmu_test", "verdict"), [(0.94, "held"), (0.90, "not held")])
+def test_accuracy_kept_claim_follows_the_numbers(tmu_test, verdict):
+    """Gold 95% on D_test; TMU 94% (1 point below: within 2) or 90% (5 below) on every seed."""
+    paper = {n: _paper(n) for n in ("tmu_table1", "tmu_table3", "tmu_table4")}
+    labels = _label_long((90, 80), (85, 70))
+    records = _seeded_records(0.05)
+    records.loc[records["method"] == "tmu", "acc_test"] = tmu_test
+    rows = {c.id: c for c in TC.claims(records, labels[labels["n"] == 10], labels, paper, "tmu_table1")}
+    kept = rows["tmu.test_kept"]
+    assert kept.judgement.verdict == verdict and kept.judgement.mean == pytest.approx(100 * (0.95 - tmu_test))
+    assert kept.paper_value.startswith("TMU ") and "vs gold 85.31" in kept.paper_value
+
+
+def test_a_baseline_that_did_not_unlearn_makes_its_comparisons_vacuous():
+    """Fine-tuning keeps D_f at 100% like the original while the gold model keeps 80-90%: it did not unlearn, so
+    "TMU's Δ is smallest" sets that part aside, and the table marks it."""
+    paper = {n: _paper(n) for n in ("tmu_table1", "tmu_table3", "tmu_table4")}
+    labels = _label_long((90, 80), (85, 70))
+    records = _with_original(_seeded_records(0.05))
+    rows = {c.id: c for c in TC.claims(records, labels[labels["n"] == 10], labels, paper, "tmu_table1")}
+    smallest = rows["tmu.delta_smallest"].judgement
+    assert smallest.verdict == "held" and "1 vacuous part(s) set aside: Fine-tuning did not unlearn" in smallest.basis
+    assert rows["tmu.delta_vs_bad_teacher"].judgement.verdict == "held", "Bad Teacher moved 15 points: not a no-op"
+    assert rows["tmu.ft_keeps"].judgement.verdict == "held", "a claim *about* fine-tuning's staying put is judged"
+    methods = ["retrain", "finetune", "neggrad", "random_label", "bad_teacher", "tmu"]
+    names = [str(c) for c in range(10)]
+    csv, disp, note = R.main_table(records, methods, names, "cifar10", paper["tmu_table1"], "tmu_table1")
+    assert "Fine-tuning (did not unlearn) Acc_Df" in disp.columns and "Negative Gradient Acc_Df" in disp.columns
+    assert "(did not unlearn)" in note and "within 2 points" in note
+    assert csv.set_index("class").loc["avg", "finetune_did_not_unlearn"].startswith("D_f accuracy 100.0%")

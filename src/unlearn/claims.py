@@ -10,7 +10,14 @@ A claim is judged on per-seed numbers, never on a mean alone:
 - a *level* ("the gold model's accuracy on a forgotten class is 0", "MIA-entropy is at most 0.05") on the
   per-seed margins m_s = how far each seed's value is on the paper's side of the threshold (>= 0 = on it).
   With n >= MIN_SEEDS the same interval rule applies (held if lo >= 0, not held if hi < 0); with fewer
-  seeds the verdict is the sign of the mean margin, and the row says so.
+  seeds it is inconclusive, as a comparison is (the mean is shown).
+- an inconclusive row says what it could have detected: the interval's half-width, the smallest mean difference
+  (or margin) that n seeds with this spread would have called held or not held ("under 3 seeds, below 0.21").
+- a comparison against a method that **did not unlearn** (`did_not_unlearn`: its D_f accuracy and MIA stayed
+  within NOOP_MARGIN of the original model's, where the gold model's did not) is **vacuous**: shown with its
+  numbers, counted apart, never as held or not held (`vacuous`).
+
+`RULE` is the rule in words, printed in every claims file; `tests/test_claims.py` checks it against these cases.
 
 Every claim becomes one `Claim` row (paper, claim, the paper's value, ours, verdict, seeds, the interval), so
 that each paper's claims file and the one-page comparison are rendered from the same rows.
@@ -26,9 +33,21 @@ import pandas as pd
 from .metrics import t_interval
 
 MIN_SEEDS = 3
+NOOP_MARGIN = 0.02  # "did not unlearn": D_f accuracy within 2 points (and MIA within 0.02) of the original's
 HELD, NOT_HELD, INCONCLUSIVE, NOT_TESTED = "held", "not held", "inconclusive", "not tested"
+VACUOUS = "vacuous"  # a comparison against (or of) a method that did not unlearn: shown, not counted
 NUMBER = "—"  # a headline number shown beside the paper's, not a claim: not judged (the scale differs)
-VERDICTS = (HELD, NOT_HELD, INCONCLUSIVE, NOT_TESTED)
+VERDICTS = (HELD, NOT_HELD, INCONCLUSIVE, VACUOUS, NOT_TESTED)
+RULE = (
+    "A comparison is **held** when the 95% t-interval of its per-seed differences lies on the paper's side of 0, "
+    "**not held** when it lies on the other side (or every seed shows exactly no difference), and inconclusive "
+    f"otherwise or with fewer than {MIN_SEEDS} seeds; a level claim is judged the same way on the per-seed margins "
+    f"to its threshold (inconclusive with fewer than {MIN_SEEDS} seeds). An inconclusive row gives the smallest "
+    "difference its seeds could have detected (the interval's half-width). A comparison against a method that did "
+    f"not unlearn (its D_f accuracy within {100 * NOOP_MARGIN:g} points and its MIA-efficacy within "
+    f"{NOOP_MARGIN:g} of the original model's, where the gold model's D_f accuracy is farther) is **vacuous**: "
+    "shown, not counted as held or not held."
+)
 COLUMNS = [
     "paper",
     "id",
@@ -42,6 +61,7 @@ COLUMNS = [
     "ci_high",
     "kind",
     "threshold",
+    "detectable",
     "basis",
 ]
 # kinds: compare (paired differences vs 0), at_most / at_least (values vs `threshold`), all (parts that must all
@@ -58,6 +78,7 @@ class Judgement:
     basis: str  # how the verdict was reached, in words
     kind: str = "compare"
     threshold: float = float("nan")
+    detectable: float = float("nan")  # the interval's half-width: the smallest mean difference n seeds could decide
 
 
 @dataclass
@@ -84,6 +105,7 @@ class Claim:
             "ci_high": j["hi"],
             "kind": j["kind"],
             "threshold": j["threshold"],
+            "detectable": j["detectable"],
             "basis": j["basis"],
         }
 
@@ -113,6 +135,10 @@ def _compare_verdict(lo: float, hi: float) -> str:
     return INCONCLUSIVE
 
 
+def _undecided(what: str, n: int, unit: str, half: float) -> str:
+    return f"; inconclusive: under {n} {unit}, a {what} below ±{half:.3g} is not detectable"
+
+
 def compare(diffs, what: str = "difference", unit: str = "seeds") -> Judgement:
     """Paired per-seed differences, d > 0 = the paper's direction (`unit`: what one difference is, when not a
     seed: departures, clients, (scenario, seed) pairs)."""
@@ -122,13 +148,14 @@ def compare(diffs, what: str = "difference", unit: str = "seeds") -> Judgement:
     if len(d) < MIN_SEEDS:
         mean = float(d.mean())
         return Judgement(INCONCLUSIVE, len(d), mean, float("nan"), float("nan"),
-                         f"{len(d)} {'seed(s)' if unit == 'seeds' else unit}: a comparison needs at least "
-                         f"{MIN_SEEDS}")  # fmt: skip
+                         f"{what} {mean:+.3g} on {len(d)} {'seed(s)' if unit == 'seeds' else unit}: a comparison "
+                         f"needs at least {MIN_SEEDS}")  # fmt: skip
     mean, lo, hi = _interval(d)
     verdict = _compare_verdict(lo, hi)
-    return Judgement(
-        verdict, len(d), mean, lo, hi, f"{what} {mean:+.3g}, 95% CI [{lo:+.3g}, {hi:+.3g}], {len(d)} {unit}"
-    )
+    basis = f"{what} {mean:+.3g}, 95% CI [{lo:+.3g}, {hi:+.3g}], {len(d)} {unit}"
+    if verdict == INCONCLUSIVE:
+        basis += _undecided("difference", len(d), unit, hi - mean)
+    return Judgement(verdict, len(d), mean, lo, hi, basis, detectable=hi - mean)
 
 
 def level(values, threshold: float, *, at_most: bool, what: str = "value") -> Judgement:
@@ -140,21 +167,72 @@ def level(values, threshold: float, *, at_most: bool, what: str = "value") -> Ju
     side, kind = ("≤", "at_most") if at_most else ("≥", "at_least")
     if len(v) < MIN_SEEDS:
         mean = float(v.mean())
-        ok = float(margins.mean()) >= 0
-        return Judgement(HELD if ok else NOT_HELD, len(v), mean, float("nan"), float("nan"),
-                         f"{what} {mean:.3g} (mean of {len(v)} seed(s), no interval) vs {side} {threshold:g}",
-                         kind=kind, threshold=float(threshold))  # fmt: skip
+        return Judgement(INCONCLUSIVE, len(v), mean, float("nan"), float("nan"),
+                         f"{what} {mean:.3g} (mean of {len(v)} seed(s), no interval) vs {side} {threshold:g}: a "
+                         f"level claim needs at least {MIN_SEEDS}", kind=kind, threshold=float(threshold))  # fmt: skip
     mean, lo, hi = _interval(v)
     m_mean, m_lo, m_hi = _interval(margins)
+    verdict = _level_verdict(m_lo, m_hi, m_mean)
+    basis = f"{what} {mean:.3g}, 95% CI [{lo:.3g}, {hi:.3g}], {len(v)} seeds, vs {side} {threshold:g}"
+    if verdict == INCONCLUSIVE:
+        basis += _undecided("margin", len(v), "seeds", hi - mean)
+    return Judgement(verdict, len(v), mean, lo, hi, basis, kind=kind, threshold=float(threshold),
+                     detectable=hi - mean)  # fmt: skip
+
+
+def _level_verdict(m_lo: float, m_hi: float, m_mean: float) -> str:
     if m_lo >= 0 or (m_hi - m_lo == 0 and m_mean >= 0):
-        verdict = HELD
-    elif m_hi < 0:
-        verdict = NOT_HELD
-    else:
-        verdict = INCONCLUSIVE
-    return Judgement(verdict, len(v), mean, lo, hi,
-                     f"{what} {mean:.3g}, 95% CI [{lo:.3g}, {hi:.3g}], {len(v)} seeds, vs {side} {threshold:g}",
-                     kind=kind, threshold=float(threshold))  # fmt: skip
+        return HELD
+    return NOT_HELD if m_hi < 0 else INCONCLUSIVE
+
+
+def did_not_unlearn(acc_forget: float, original: float, gold: float, mia: float = float("nan"),
+                    mia_original: float = float("nan"), margin: float = NOOP_MARGIN) -> str:  # fmt: skip
+    """Why a method did not unlearn, or '' if it did (or if there was nothing to unlearn).
+
+    Means over seeds, accuracies as fractions: the method's D_f accuracy within `margin` of the original model's
+    and, where measured, its MIA-efficacy within `margin` of the original's, while the gold model's D_f accuracy
+    is more than `margin` from the original's (else staying put is what the gold model does)."""
+    if any(np.isnan(x) for x in (acc_forget, original, gold)) or abs(gold - original) <= margin:
+        return ""
+    if abs(acc_forget - original) > margin:
+        return ""
+    if not (np.isnan(mia) or np.isnan(mia_original)) and abs(mia - mia_original) > margin:
+        return ""
+    text = f"D_f accuracy {100 * acc_forget:.1f}% vs the original's {100 * original:.1f}% (gold {100 * gold:.1f}%)"
+    if not (np.isnan(mia) or np.isnan(mia_original)):
+        text += f", MIA-efficacy {mia:.3f} vs {mia_original:.3f}"
+    return text
+
+
+def noop_reasons(records: pd.DataFrame, scenario, methods, margin: float = NOOP_MARGIN) -> dict[str, str]:
+    """{method: why it did not unlearn} for the methods of `methods` that did not, on one scenario of long-form
+    metric records (columns scenario, method, acc_forget, optional mia_efficacy; rows `original` and `retrain`);
+    scenario None: on the mean over every scenario of the records (a claim judged on means over forget sets)."""
+    part = records if scenario is None else records[records["scenario"] == scenario]
+
+    def mean(method, col):
+        rows = part.loc[part["method"] == method, col] if col in part else pd.Series(dtype=float)
+        return float(rows.astype(float).mean()) if len(rows) else float("nan")
+
+    out = {}
+    for m in methods:
+        why = did_not_unlearn(mean(m, "acc_forget"), mean("original", "acc_forget"), mean("retrain", "acc_forget"),
+                              mean(m, "mia_efficacy"), mean("original", "mia_efficacy"), margin)  # fmt: skip
+        if why:
+            out[m] = why
+    return out
+
+
+def vacuous(judgement: Judgement, reasons: dict[str, str]) -> Judgement:
+    """The judgement made vacuous when any method it compares did not unlearn (`reasons`: {name: why}); as is
+    otherwise. Its numbers stay; the basis says which method and why."""
+    if not reasons or judgement.verdict in (NOT_TESTED, NUMBER):
+        return judgement
+    why = "; ".join(f"{name} did not unlearn ({text})" for name, text in reasons.items())
+    return Judgement(VACUOUS, judgement.n, judgement.mean, judgement.lo, judgement.hi,
+                     f"vacuous: {why}. {judgement.basis}", kind=judgement.kind, threshold=judgement.threshold,
+                     detectable=judgement.detectable)  # fmt: skip
 
 
 def number(values) -> Judgement:
@@ -171,9 +249,14 @@ def number(values) -> Judgement:
 
 def combine(judgements: list[Judgement], what: str) -> Judgement:
     """A claim made of parts that must all hold: held if every part is held, not held if any is not held."""
-    parts = [j for j in judgements if j.verdict != NOT_TESTED]
-    if not parts:
+    tested = [j for j in judgements if j.verdict != NOT_TESTED]
+    if not tested:
         return not_tested("no parts tested")
+    parts = [j for j in tested if j.verdict != VACUOUS]
+    nan = float("nan")
+    if not parts:
+        return Judgement(VACUOUS, min(j.n for j in tested), nan, nan, nan,
+                         f"{what}: every part vacuous ({'; '.join(j.basis for j in tested)})", kind="all")  # fmt: skip
     verdicts = [j.verdict for j in parts]
     if all(v == HELD for v in verdicts):
         verdict = HELD
@@ -182,7 +265,10 @@ def combine(judgements: list[Judgement], what: str) -> Judgement:
     else:
         verdict = INCONCLUSIVE
     counts = ", ".join(f"{verdicts.count(v)} {v}" for v in (HELD, NOT_HELD, INCONCLUSIVE) if v in verdicts)
-    nan = float("nan")
+    if len(parts) < len(tested):
+        counts += f"; {len(tested) - len(parts)} vacuous part(s) set aside: " + "; ".join(
+            j.basis.split(". ")[0].removeprefix("vacuous: ") for j in tested if j.verdict == VACUOUS
+        )
     return Judgement(verdict, min(j.n for j in parts), nan, nan, nan, f"{what}: {counts}", kind="all")
 
 
@@ -190,15 +276,15 @@ def recomputed_verdict(row) -> str | None:
     """The verdict a claims row's own numbers imply (kind, n_seeds, ci_low, ci_high, threshold), for checks; None
     for kinds whose verdict comes from parts not in the row (all) or that carry none (number, none)."""
     kind, n, lo, hi, thr = row["kind"], int(row["n_seeds"]), row["ci_low"], row["ci_high"], row["threshold"]
+    if row["verdict"] == VACUOUS:
+        return None  # set by what the methods did (the basis names them), not by the row's interval
     if kind == "compare":
         return INCONCLUSIVE if n < MIN_SEEDS else _compare_verdict(lo, hi)
     if kind in ("at_most", "at_least"):
         if n < MIN_SEEDS:
-            return None  # judged on the mean: mean vs threshold
+            return INCONCLUSIVE
         m_lo, m_hi = (thr - hi, thr - lo) if kind == "at_most" else (lo - thr, hi - thr)
-        if m_lo >= 0:
-            return HELD
-        return NOT_HELD if m_hi < 0 else INCONCLUSIVE
+        return _level_verdict(m_lo, m_hi, (m_lo + m_hi) / 2)
     if kind == "every":
         return HELD if lo >= thr else NOT_HELD
     return None
@@ -210,11 +296,23 @@ def frame(claims: list[Claim]) -> pd.DataFrame:
 
 
 def counts(df: pd.DataFrame) -> str:
-    """'3 held, 1 not held, 5 inconclusive of 9 tested (2 not tested)'."""
+    """'3 held, 1 not held, 5 inconclusive of 9 tested; 2 vacuous (2 not tested)': vacuous rows are not among the
+    tested ones."""
     n = {v: int((df["verdict"] == v).sum()) for v in VERDICTS}
     tested = n[HELD] + n[NOT_HELD] + n[INCONCLUSIVE]
     text = f"{n[HELD]} held, {n[NOT_HELD]} not held, {n[INCONCLUSIVE]} inconclusive of {tested} tested"
+    text += f"; {n[VACUOUS]} vacuous" if n[VACUOUS] else ""
     return text + (f" ({n[NOT_TESTED]} not tested)" if n[NOT_TESTED] else "")
+
+
+def counts_table(df: pd.DataFrame, by: str = "paper") -> pd.DataFrame:
+    """One row per paper: how many of its claims are held, not held, inconclusive, vacuous, not tested (the
+    headline numbers, not judged, are left out)."""
+    rows = []
+    for key in dict.fromkeys(df[by]):
+        part = df[df[by] == key]
+        rows.append({"Paper": key, **{v: int((part["verdict"] == v).sum()) for v in VERDICTS}})
+    return pd.DataFrame(rows, columns=["Paper", *VERDICTS])
 
 
 def _verdict_cell(v: str) -> str:
@@ -235,13 +333,7 @@ def markdown(df: pd.DataFrame, title: str, preamble: str, why: str) -> str:
             "Basis": df["basis"],
         }
     )
-    rule = (
-        f"A comparison is **held** when the 95% t-interval of its per-seed differences lies on the paper's side of "
-        "0, **not held** when it lies on the other side (or every seed shows exactly no difference), and "
-        f"inconclusive otherwise or with fewer than {MIN_SEEDS} seeds; a level claim is judged the same way on the "
-        "per-seed values against its threshold."
-    )
-    text = f"# {title}\n\n{preamble}\n\n{rule}\n\n**{counts(df)}.**\n\n{show.to_markdown(index=False)}\n\n"
+    text = f"# {title}\n\n{preamble}\n\n{RULE}\n\n**{counts(df)}.**\n\n{show.to_markdown(index=False)}\n\n"
     if len(numbers):
         nums = pd.DataFrame({"Number": numbers["claim"], "Paper": numbers["paper_value"], "Ours": numbers["ours"]})
         head = "Headline numbers beside the paper's (not judged: the scale differs):"

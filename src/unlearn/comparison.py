@@ -124,8 +124,11 @@ def comparison_markdown(claims: pd.DataFrame, scales: dict[str, str], regime: st
         "",
         "Per paper: "
         + "; ".join(f"{p}: {C.counts(claims[claims['paper'] == p])}" for p in dict.fromkeys(claims["paper"]))
-        + ". A comparison is held only when its 95% interval over seeds clears 0 in the paper's direction (at "
-        f"least {C.MIN_SEEDS} seeds); '—' marks a headline number shown beside the paper's, not judged.",
+        + ".",
+        "",
+        C.counts_table(claims).to_markdown(index=False),
+        "",
+        f"{C.RULE} '—' marks a headline number shown beside the paper's, not judged.",
         "",
         "| Paper | Claim or number | Paper's value | Ours | Verdict | Basis | Scale |",
         "|---|---|---|---|---|---|---|",

@@ -10,6 +10,7 @@ import math
 
 import pandas as pd
 
+from . import claims as C
 from .metrics import t_interval
 
 # (column, header, scale, decimals): accuracies shown in %, the rest as is
@@ -53,7 +54,55 @@ def aggregate(long: pd.DataFrame, scenarios: list[str], methods: list[str]) -> p
                 if col in CI_COLUMNS:
                     row[f"{col}_ci95"] = t_interval(values.tolist())[1]
             rows.append(row)
-    return pd.DataFrame(rows)
+    return mark_noops(pd.DataFrame(rows))
+
+
+NOOP = "did not unlearn"
+KEEP = ("original", "retrain")  # the reference rows: never marked
+
+
+def mark_noops(agg: pd.DataFrame, margin: float = C.NOOP_MARGIN) -> pd.DataFrame:
+    """agg with a `did_not_unlearn` column: why a method's row did not unlearn (claims.did_not_unlearn on the
+    means, against the same scenario's original and gold rows), '' where it did or for the reference rows."""
+    agg = agg.copy()
+    if agg.empty or "acc_forget_mean" not in agg:
+        agg["did_not_unlearn"] = ""
+        return agg
+
+    def ref(scenario, method, col):
+        hit = agg.loc[(agg["scenario"] == scenario) & (agg["method"] == method), col]
+        return float(hit.iloc[0]) if len(hit) else float("nan")
+
+    why = []
+    for r in agg.itertuples(index=False):
+        if r.method in KEEP or str(r.method).endswith("_paper"):
+            why.append("")
+            continue
+        mia = getattr(r, "mia_efficacy_mean", float("nan"))
+        why.append(C.did_not_unlearn(r.acc_forget_mean, ref(r.scenario, "original", "acc_forget_mean"),
+                                     ref(r.scenario, "retrain", "acc_forget_mean"), mia,
+                                     ref(r.scenario, "original", "mia_efficacy_mean"), margin))  # fmt: skip
+    agg["did_not_unlearn"] = why
+    return agg
+
+
+def method_cell(name: str, why) -> str:
+    """'finetune (did not unlearn)' for a marked row, else the name."""
+    return f"{name} ({NOOP})" if isinstance(why, str) and why else name
+
+
+def noop_note(agg: pd.DataFrame) -> str:
+    """The sentence a table prints under its note when it marks a row, stating the margin; '' when none."""
+    if "did_not_unlearn" not in agg or not (agg["did_not_unlearn"].fillna("") != "").any():
+        return ""
+    return NOOP_NOTE
+
+
+NOOP_NOTE = (
+    f'"({NOOP})": the method\'s mean D_f accuracy stayed within {100 * C.NOOP_MARGIN:g} points of the original '
+    f"model's (and its MIA-efficacy within {C.NOOP_MARGIN:g}, where measured) while the gold model's moved farther: "
+    "it did nothing measurable, and a comparison against it is vacuous (shown, not counted)."
+)
 
 
 def format_cell(mean, spread, scale, decimals) -> str:
@@ -67,7 +116,9 @@ def format_cell(mean, spread, scale, decimals) -> str:
 
 def display_table(agg: pd.DataFrame) -> pd.DataFrame:
     """Human-readable cells 'mean ± std' (ToW: 'mean ± 95% CI half-width'); empty columns dropped."""
-    out = pd.DataFrame({"Scenario": agg["scenario"], "Method": agg["method"]})
+    marks = agg["did_not_unlearn"] if "did_not_unlearn" in agg else [""] * len(agg)
+    methods = [method_cell(str(m), w) for m, w in zip(agg["method"], marks, strict=True)]
+    out = pd.DataFrame({"Scenario": agg["scenario"], "Method": methods})
     for col, header, scale, decimals in BASELINE_COLUMNS:
         if agg[f"{col}_mean"].isna().all():
             continue

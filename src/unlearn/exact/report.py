@@ -51,6 +51,7 @@ def display(table: pd.DataFrame) -> pd.DataFrame:
 
 # ---- claims (the survey's statements about these methods) ----------------------------------------------------
 PAPER = "Survey (003)"
+FAST_FACTOR = 10.0  # "much faster than retraining": at least this many times faster (the survey's example: ~390x)
 
 
 def guo(paper: pd.DataFrame) -> dict:
@@ -98,10 +99,20 @@ def claims(runs: list[dict], long: pd.DataFrame, paper: pd.DataFrame) -> list:
     cr = part("certified")
     if len(cr):
         per_point = cr["seconds"] / cr["requests"].clip(lower=1)
-        add("certified_fast", "Certified removal removes a data point much faster than retraining the model",
-            paper_timing(paper),
-            f"{per_point.mean():.3g} s per point vs {cr['retrain_seconds'].mean():.3g} s to retrain the head",
-            C.compare(cr["retrain_seconds"] - per_point, "retrain − per-point removal (s)"))  # fmt: skip
+        g = guo(paper)
+        point_x, set_x = cr["retrain_seconds"] / per_point, cr["retrain_seconds"] / cr["seconds"]
+        add("certified_fast", f"Certified removal removes a data point much faster than retraining the model (here: "
+            f"at least {FAST_FACTOR:g}× faster per point)",
+            f"{paper_timing(paper)}: {g['retrain'] / g['per_point']:.0f}×",
+            f"{per_point.mean():.3g} s per point vs {cr['retrain_seconds'].mean():.3g} s to retrain the head: "
+            f"{point_x.mean():.3g}×",
+            C.level(point_x, FAST_FACTOR, at_most=False, what="retrain / per-point time"))  # fmt: skip
+        add("certified_fast_set", f"… and removes the whole forget set faster than one retraining (here: at least "
+            f"{FAST_FACTOR:g}× faster)", f"not reported (at {g['per_point']:g} s per point, "
+            f"{g['retrain'] / g['per_point']:.0f} points cost one retraining)",
+            f"{cr['seconds'].mean():.3g} s for {cr['requests'].mean():.0f} points vs {cr['retrain_seconds'].mean():.3g}"
+            f" s to retrain: {set_x.mean():.3g}×",
+            C.level(set_x, FAST_FACTOR, at_most=False, what="retrain / forget-set time"))  # fmt: skip
         add("certified_certified", "Certified removal stays within its (ε, δ) budget (retraining when it would not)",
             "certified (theory)", f"{int(cr['exact'].astype(bool).sum())} of {len(cr)} runs within the budget",
             C.level(cr["exact"].astype(float), 1.0, at_most=False, what="share within budget"))  # fmt: skip

@@ -76,10 +76,11 @@ class Rum(Experiment):
         return ["retrain", *plan.settings(self.key)["difficulty"]]
 
     def evaluates(self, plan, scenario: str, seed: int) -> list[str]:
+        # the original too: what "did not unlearn" is measured against (claims.did_not_unlearn)
         if scenario == MIX:
-            return self.table_models(plan)
+            return [*self.table_models(plan), "original"]
         if scenario in self.scenarios(plan):
-            return self.difficulty_models(plan)
+            return [*self.difficulty_models(plan), "original"]
         return []
 
     def path(self, plan, name: str) -> str:

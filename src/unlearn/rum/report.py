@@ -15,7 +15,7 @@ import pandas as pd
 from .. import claims as C
 from ..metrics import t_interval
 from ..reporting import display_name, paired_diff, per_seed
-from ..tables import hyperparameter_note, model_text
+from ..tables import hyperparameter_note, method_cell, model_text
 from . import LEVELS, MIX, VARIANT_NAMES, parse_method, scenario_name
 
 FACTOR_TITLES = {"es": "ES", "mem": "memorization"}
@@ -39,7 +39,8 @@ def _stats(values) -> dict:
 
 
 def records_frame(records: list[dict]) -> pd.DataFrame:
-    cols = ["scenario", "seed", "method", "tow", "tow_mia", "mia_gap", "acc_forget", "acc_retain", "acc_test"]
+    cols = ["scenario", "seed", "method", "tow", "tow_mia", "mia_gap", "mia_efficacy", "acc_forget", "acc_retain",
+            "acc_test"]  # fmt: skip
     return pd.DataFrame([{k: r.get(k) for k in cols} for r in records])
 
 
@@ -57,6 +58,7 @@ def _paper(paper: pd.DataFrame, dataset: str, method: str, metric: str):
 def rum_table(records: pd.DataFrame, methods: list[str], paper: pd.DataFrame, select: dict) -> pd.DataFrame:
     """One row per model on rum_mix (Retrain, then each method's vanilla / shuffle / RUM_F, then RUM)."""
     rows = []
+    noops = C.noop_reasons(records, MIX, [m for m in methods if m not in C_REFS])
     for method in methods:
         part = records[(records["scenario"] == MIX) & (records["method"] == method)]
         base, variant = parse_method(method)
@@ -70,6 +72,7 @@ def rum_table(records: pd.DataFrame, methods: list[str], paper: pd.DataFrame, se
             "tow_ci95": tow["ci95"],
             "mia_gap_mean": gap["mean"],
             "mia_gap_std": gap["std"],
+            "did_not_unlearn": noops.get(method, ""),
         }
         if method == "rum":
             row["variant"] = ", ".join(f"{lv}: {display_name(select[lv])}" for lv in LEVELS)
@@ -83,7 +86,7 @@ def rum_table(records: pd.DataFrame, methods: list[str], paper: pd.DataFrame, se
 def rum_table_display(table: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
-            "Method": table["label"],
+            "Method": [method_cell(lab, w) for lab, w in zip(table["label"], table["did_not_unlearn"], strict=True)],
             "Variant": table["variant"],
             "ToW ↑ (ours)": [pm(m, c) for m, c in zip(table["tow_mean"], table["tow_ci95"], strict=True)],
             "MIA gap ↓ (ours)": [pm(m, s) for m, s in zip(table["mia_gap_mean"], table["mia_gap_std"], strict=True)],
@@ -255,6 +258,11 @@ def claims(records: pd.DataFrame, es: pd.DataFrame, rum: dict, paper: dict) -> l
     """The paper's claims judged on per-seed numbers. records: metric records of rum_mix and the difficulty sets;
     es: `es_per_seed`; paper: {"table", "es_values", "es_by_memorization"} frames of paper_values."""
     out: list[C.Claim] = []
+    noops = {sc: C.noop_reasons(records, sc, [m for m in dict.fromkeys(records["method"]) if m not in C_REFS])
+             for sc in dict.fromkeys(records["scenario"])}  # fmt: skip
+
+    def unless_noop(judgement, scenario, *names):
+        return C.vacuous(judgement, {n: noops[scenario][n] for n in names if n in noops.get(scenario, {})})
 
     def add(cid, claim, paper_text, ours_text, judgement):
         out.append(C.Claim(PAPER, f"rum.{cid}", claim, paper_text, ours_text, judgement))
@@ -275,10 +283,17 @@ def claims(records: pd.DataFrame, es: pd.DataFrame, rum: dict, paper: dict) -> l
             low, high = (per_seed(records, scenario_name(factor, lv), method, "tow") for lv in ("low", "high"))
             if not len(low) or not len(high):
                 continue
+            judged = C.compare(paired_diff(low, high), "ToW(low) − ToW(high)")
+            lo_sc, hi_sc = (scenario_name(factor, lv) for lv in ("low", "high"))
+            if method in noops.get(lo_sc, {}) and method in noops.get(hi_sc, {}):  # did nothing on either set
+                judged = C.vacuous(judged, {f"{method} (low set)": noops[lo_sc][method],
+                                            f"{method} (high set)": noops[hi_sc][method]})  # fmt: skip
             add(f"harder_{factor}.{method}", f"Unlearning is harder with higher {title}: {display_name(method)}'s ToW "
                 "is lower on the high set than on the low set", "harder on the high set (figure; no numbers in text)",
-                f"ToW low {_mean(low)} vs high {_mean(high)}",
-                C.compare(paired_diff(low, high), "ToW(low) − ToW(high)"))  # fmt: skip
+                f"ToW low {_mean(low)} vs high {_mean(high)}", judged)  # fmt: skip
+        add(f"best_depends.{factor}", f"The best algorithm depends on the forget set's {title}: the method with the "
+            "highest ToW differs between the low and high sets", "RUM picks a different method per level (§5)",
+            *best_depends(records, factor, list(rum["difficulty"]), noops))  # fmt: skip
     m = {lv: es_of("mem", lv) for lv in LEVELS}
     add("distinct", "ES and memorization are distinct: the high-memorization set is less entangled than the low one",
         ", ".join(f"{lv} {p_esm[scenario_name('mem', lv)]:.0f}" for lv in LEVELS),
@@ -288,10 +303,9 @@ def claims(records: pd.DataFrame, es: pd.DataFrame, rum: dict, paper: dict) -> l
     ptab = paper["table"]
 
     def paper_tow(method):
-        hit = ptab[(ptab["dataset"] == "cifar10") & (ptab["method"] == method) & (ptab["metric"] == "tow")]
-        return float(hit["value"].iloc[0]) if len(hit) else float("nan")
+        return paper_value(ptab, method, "tow")
 
-    mix_methods = dict.fromkeys(records.loc[records["scenario"] == MIX, "method"])
+    mix_methods = [m for m in dict.fromkeys(records.loc[records["scenario"] == MIX, "method"]) if m != "original"]
     tow = {mm: per_seed(records, MIX, mm, "tow") for mm in mix_methods}
     for base in rum["methods"]:
         v, s, f = tow.get(base), tow.get(f"{base}-shuffle"), tow.get(f"{base}-rumf")
@@ -301,19 +315,69 @@ def claims(records: pd.DataFrame, es: pd.DataFrame, rum: dict, paper: dict) -> l
             add(f"rumf_vs_{other}.{base}", f"RUM_F beats {other} for {display_name(base)} (ToW)",
                 f"{pm(paper_tow(f'{base}-rumf'))} vs {pm(paper_tow(label))} (CIFAR-10)",
                 f"{_mean(f)} vs {_mean(series)}",
-                C.compare(paired_diff(f, series), f"ToW RUM_F − {other}"))  # fmt: skip
+                unless_noop(C.compare(paired_diff(f, series), f"ToW RUM_F − {other}"), MIX, f"{base}-rumf",
+                            label))  # fmt: skip
+        g_v, g_f = (per_seed(records, MIX, mm, "mia_gap") for mm in (base, f"{base}-rumf"))
+        add(f"rumf_mia_gap.{base}", f"RUM_F has a smaller MIA gap than vanilla for {display_name(base)}",
+            f"{pm(paper_value(ptab, f'{base}-rumf', 'mia_gap'))} vs {pm(paper_value(ptab, base, 'mia_gap'))} "
+            "(CIFAR-10)", f"{_mean(g_f)} vs {_mean(g_v)}",
+            unless_noop(C.compare(paired_diff(g_v, g_f), "MIA gap vanilla − RUM_F"), MIX, f"{base}-rumf",
+                        base))  # fmt: skip
     if "rum" in tow:
         others = [mm for mm in tow if mm not in ("retrain", "rum")]
         best = max(others, key=lambda mm: float(tow[mm].mean())) if others else None
         add("rum_best", "RUM is best overall: its ToW is above every other row of the RUM table",
             f"RUM {pm(paper_tow('rum'))} vs best other {paper_best_other(ptab)}",
             f"RUM {_mean(tow['rum'])} vs best other {best} {_mean(tow[best]) if best else '–'}",
-            C.combine([C.compare(paired_diff(tow["rum"], tow[mm])) for mm in others], "RUM vs each row"))  # fmt: skip
+            C.combine([unless_noop(C.compare(paired_diff(tow["rum"], tow[mm])), MIX, "rum", mm) for mm in others],
+                      "RUM vs each row"))  # fmt: skip
     # headline numbers: the RUM table's ToW per row
     for mm, series in tow.items():
         add(f"tow.{mm}", f"ToW on the RUM table's forget set, {mm}", pm(paper_tow(mm)), _mean(series),
             C.number(series))  # fmt: skip
     return out
+
+
+C_REFS = ("retrain", "original")
+
+
+def paper_value(table: pd.DataFrame, method: str, metric: str, dataset: str = "cifar10") -> float:
+    hit = table[(table["dataset"] == dataset) & (table["method"] == method) & (table["metric"] == metric)]
+    return float(hit["value"].iloc[0]) if len(hit) else float("nan")
+
+
+def best_depends(records: pd.DataFrame, factor: str, methods: list[str], noops: dict) -> tuple[str, C.Judgement]:
+    """(ours text, judgement) of "the best algorithm depends on the forget set" on one factor's low and high sets.
+
+    The best method of each set by mean ToW. Different (A on low, B on high): held when A beats B on low *and* B
+    beats A on high (both paired comparisons held). The same method A on both: the claim is not held when A beats
+    the runner-up on both sets (a ranking that does not depend on the set), inconclusive otherwise. A comparison
+    with a method that did not unlearn on that set is vacuous (set aside)."""
+    sets = {lv: scenario_name(factor, lv) for lv in ("low", "high")}
+    tow = {lv: {m: per_seed(records, sc, m, "tow") for m in methods} for lv, sc in sets.items()}
+    tow = {lv: {m: t for m, t in by.items() if len(t)} for lv, by in tow.items()}
+    if any(len(by) < 2 for by in tow.values()):
+        return "", C.not_tested("fewer than two methods on the low and high sets")
+
+    def ranked(lv):
+        return sorted(tow[lv], key=lambda m: -float(tow[lv][m].mean()))
+
+    def part(lv, a, b):
+        j = C.compare(paired_diff(tow[lv][a], tow[lv][b]), f"{lv}: ToW {a} − {b}")
+        return C.vacuous(j, {n: noops[sets[lv]][n] for n in (a, b) if n in noops.get(sets[lv], {})})
+
+    low, high = ranked("low"), ranked("high")
+    text = f"best on low: {low[0]} {_mean(tow['low'][low[0]])}; on high: {high[0]} {_mean(tow['high'][high[0]])}"
+    if low[0] != high[0]:
+        return text, C.combine([part("low", low[0], high[0]), part("high", high[0], low[0])], "the ranking flips")
+    same = C.combine([part("low", low[0], low[1]), part("high", high[0], high[1])], f"{low[0]} best on both")
+    if same.verdict == C.HELD:
+        verdict, why = C.NOT_HELD, "the same method beats the runner-up on both sets"
+    elif same.verdict == C.VACUOUS:
+        verdict, why = C.VACUOUS, "vacuous"
+    else:
+        verdict, why = C.INCONCLUSIVE, "the same method is best by mean on both, not decisively"
+    return text, C.Judgement(verdict, same.n, same.mean, same.lo, same.hi, f"{why} ({same.basis})", kind="all")
 
 
 def row_label(method: str) -> str:

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import claims as C
 from ..reporting import display_name, paired_diff, per_seed
-from ..tables import aggregate, format_cell, hyperparameter_note, model_text
+from ..tables import aggregate, format_cell, hyperparameter_note, method_cell, model_text
 from . import SETTINGS, TITLES
 
 # (metric, header, scale, decimals)
@@ -80,7 +80,9 @@ def setting_table(long: pd.DataFrame, setting: str, scenario: str, methods: list
 
 
 def display(agg: pd.DataFrame) -> pd.DataFrame:
-    out = pd.DataFrame({"Method": [_label(m, s) for m, s in zip(agg["method"], agg["source"], strict=True)]})
+    marks = agg["did_not_unlearn"] if "did_not_unlearn" in agg else [""] * len(agg)
+    labels = [method_cell(_label(m, s), w) for m, s, w in zip(agg["method"], agg["source"], marks, strict=True)]
+    out = pd.DataFrame({"Method": labels})
     for col, header, scale, decimals in COLUMNS:
         mean = agg.get(f"{col}_mean")
         if mean is None or mean.isna().all():
@@ -137,9 +139,22 @@ def paper_number(paper: pd.DataFrame, setting: str, metric: str, missing: str = 
     return text
 
 
-def claims(long: pd.DataFrame, settings: dict[str, str], methods: list[str], paper: pd.DataFrame) -> list[C.Claim]:
+def dispersion_gap(samples: pd.DataFrame, setting: str, model: str = "retrain") -> pd.Series:
+    """Per seed: a model's mean logit dispersion (1 − cos) on D_f minus on D_r, in one setting (samples: the
+    smu_dispersion rule's per-sample rows). > 0: D_f's logits more dispersed, the paper's premise."""
+    part = samples[(samples["setting"] == setting) & (samples["model"] == model)]
+    means = part.groupby(["seed", "group"])["cosine"].mean().unstack("group")
+    if not {"forget", "retain"} <= set(means.columns):
+        return pd.Series(dtype=float)
+    return means["forget"] - means["retain"]
+
+
+def claims(long: pd.DataFrame, settings: dict[str, str], methods: list[str], paper: pd.DataFrame,
+           dispersion: pd.DataFrame | None = None) -> list[C.Claim]:  # fmt: skip
     """SMU's claims per setting, judged on per-seed numbers. long: metric records; settings: {setting: scenario};
-    paper: the paper's numbers (load_paper of paper_values/smu_<setting>.csv)."""
+    paper: the paper's numbers (load_paper of paper_values/smu_<setting>.csv); dispersion: the per-sample logit
+    dispersion rows (the premise's claims; not tested without them). A comparison with a method that did not
+    unlearn (claims.did_not_unlearn on its setting's means) is vacuous."""
     out: list[C.Claim] = []
 
     def add(cid, claim, paper_text, ours_text, judgement):
@@ -151,6 +166,23 @@ def claims(long: pd.DataFrame, settings: dict[str, str], methods: list[str], pap
         def get(method, metric, scenario=scenario):
             return per_seed(long, scenario, method, metric)
 
+        others = [m for m in methods if m not in ("retrain", "original")]
+        noops = C.noop_reasons(long, scenario, others)
+
+        def unless_noop(judgement, *names, noops=noops):
+            return C.vacuous(judgement, {n: noops[n] for n in names if n in noops})
+
+        if dispersion is not None and len(dispersion):
+            gap_f = dispersion_gap(dispersion, setting)
+            add(f"premise.{setting}",
+                f"The premise: unseen data gives dispersed logits, learned data concentrated ones ({title}; the gold "
+                "model's logit dispersion across augmented views is larger on D_f than on D_r)",
+                "dispersed on D_f, concentrated on D_r (Fig. 1, no number)",
+                f"Retrain 1 − cos: D_f − D_r {_mean(gap_f, 1, 4)}",
+                C.compare(gap_f, "D_f − D_r dispersion"))  # fmt: skip
+        else:
+            add(f"premise.{setting}", f"The premise: unseen data gives dispersed logits ({title})", "", "",
+                C.not_tested("no dispersion measured"))  # fmt: skip
         mia, gold_mia = get("smu", "mia_entropy"), get("retrain", "mia_entropy")
         paper_mia = paper_number(paper, setting, "mia_entropy")
         add(f"mia_zero.{setting}", f"SMU's MIA goes to 0 ({title}; MIA-entropy ≤ {MIA_ZERO})", paper_mia,
@@ -161,7 +193,7 @@ def claims(long: pd.DataFrame, settings: dict[str, str], methods: list[str], pap
             paper_number(paper, setting, "acc_retain", missing="kept (no number)"),
             f"SMU {_mean(get('smu', 'acc_retain'), 100, 2)}% "
             f"(original {_mean(get('original', 'acc_retain'), 100, 2)}%)",
-            C.level(drop, KEPT_POINTS, at_most=True, what="drop (pts)"))  # fmt: skip
+            unless_noop(C.level(drop, KEPT_POINTS, at_most=True, what="drop (pts)"), "smu"))  # fmt: skip
         if setting == "fullclass":
             acc_f = get("smu", "acc_forget")
             add("df_zero.fullclass",
@@ -179,8 +211,9 @@ def claims(long: pd.DataFrame, settings: dict[str, str], methods: list[str], pap
                 "to Retrain",
                 "better than every baseline",
                 f"ToW {_mean(tow)} vs {_mean(b_tow)}; gap {_mean(gap)} vs {_mean(b_gap)}",
-                C.combine([C.compare(paired_diff(tow, b_tow), "ToW SMU − baseline"),
-                           C.compare(paired_diff(b_gap, gap), "gap baseline − SMU")], "ToW and MIA gap"))  # fmt: skip
+                unless_noop(C.combine([C.compare(paired_diff(tow, b_tow), "ToW SMU − baseline"),
+                                       C.compare(paired_diff(b_gap, gap), "gap baseline − SMU")], "ToW and MIA gap"),
+                            "smu", base))  # fmt: skip
         add(f"number.mia.{setting}", f"SMU MIA-entropy ({title})", paper_mia, _mean(mia), C.number(mia))
     return out
 

@@ -14,8 +14,9 @@ import math
 import numpy as np
 import pandas as pd
 
+from .. import claims as C
 from ..reporting import display_name
-from ..tables import hyperparameter_note, model_text, to_markdown
+from ..tables import NOOP_NOTE, hyperparameter_note, method_cell, model_text, to_markdown
 from . import FEATURE_SETS, parse_scenario
 from .classifier import label_accuracy
 
@@ -106,6 +107,11 @@ def main_table(records, methods, class_names, dataset, paper, table) -> tuple[pd
     show_paper = dataset == PAPER_DATASET[table]
     classes = sorted(pc["class"].unique())
     csv_rows, disp_rows, derived = [], [], False
+    noops = C.noop_reasons(records, None, [m for m in methods if m != "retrain"])  # on the means over classes
+
+    def head(m: str) -> str:
+        return method_cell(name_of(m), noops.get(m, ""))
+
     for cls in [*classes, "avg"]:
         part = pc if cls == "avg" else pc[pc["class"] == cls]
         key = "avg" if cls == "avg" else paper_key(int(cls), class_names, table)
@@ -126,30 +132,31 @@ def main_table(records, methods, class_names, dataset, paper, table) -> tuple[pd
             )
             derived |= was_derived
             row.update({f"{m}_acc_test": vals["acc_test"], f"{m}_acc_forget": vals["acc_forget"]})
+            row[f"{m}_did_not_unlearn"] = noops.get(m, "") if cls == "avg" else ""
             row.update({f"paper_{m}_acc_test": p_test, f"paper_{m}_acc_forget": p_forget})
-            disp[f"{name_of(m)} Acc_test"] = cell(vals["acc_test"], p_test, 2, 2)
-            disp[f"{name_of(m)} Acc_Df"] = cell(
-                vals["acc_forget"], p_forget, 1, 0 if show_paper and cls != "avg" else 1
-            )
+            disp[f"{head(m)} Acc_test"] = cell(vals["acc_test"], p_test, 2, 2)
+            disp[f"{head(m)} Acc_Df"] = cell(vals["acc_forget"], p_forget, 1, 0 if show_paper and cls != "avg" else 1)
             if m != "retrain":
                 row[f"{m}_delta"] = vals["delta_forget"]
                 row[f"paper_{m}_delta"] = p_delta
-                disp[f"{name_of(m)} Δ"] = cell(vals["delta_forget"], p_delta, 1) + ("*" if was_derived else "")
+                disp[f"{head(m)} Δ"] = cell(vals["delta_forget"], p_delta, 1) + ("*" if was_derived else "")
         csv_rows.append(row)
         disp_rows.append(disp)
     # the paper's own average row, always (the reference when our dataset is not the paper's)
     disp = {"Forget class": f"Avg, paper ({PAPER_DATASET[table]}, ResNet-18)"}
     for m in methods:
-        disp[f"{name_of(m)} Acc_test"] = fmt(paper_value(paper, "avg", m, "acc_test"), 2)
-        disp[f"{name_of(m)} Acc_Df"] = fmt(paper_value(paper, "avg", m, "acc_forget"), 1)
+        disp[f"{head(m)} Acc_test"] = fmt(paper_value(paper, "avg", m, "acc_test"), 2)
+        disp[f"{head(m)} Acc_Df"] = fmt(paper_value(paper, "avg", m, "acc_forget"), 1)
         if m != "retrain":
             d, was = paper_delta(paper, "avg", m)
             derived |= was
-            disp[f"{name_of(m)} Δ"] = fmt(d, 1) + ("*" if was else "")
+            disp[f"{head(m)} Δ"] = fmt(d, 1) + ("*" if was else "")
     disp_rows.append(disp)
     note = "Each cell: ours" + (" (paper)" if show_paper else "") + "; Acc in %, Δ = |Acc_Df − gold Acc_Df| in points."
     if derived:
         note += " * derived from the paper's printed Acc_Df (the paper prints no Δ for this method)."
+    if noops:
+        note += " " + NOOP_NOTE.replace("mean D_f accuracy", "D_f accuracy (mean over the forget classes)")
     return pd.DataFrame(csv_rows), pd.DataFrame(disp_rows), note
 
 
