@@ -17,6 +17,7 @@ from unlearn.smu.report import (
     load_paper,
     scale_note,
     setting_table,
+    untested,
 )
 from unlearn.tables import noop_note, to_latex, to_markdown
 
@@ -39,6 +40,7 @@ for setting, scenario in params["settings"].items():
     log.info("%s\n%s", setting, display.to_string(index=False))
 dispersion = pd.read_csv(snakemake.input["dispersion"]) if snakemake.input.get("dispersion") else None
 rows = claims(long, dict(params["settings"]), list(params["methods"]), paper, dispersion)
+rows += untested(scale["dataset"])
 text = claims_markdown(rows, title=CLAIMS_TITLE, why=WHY, scale=claims_scale(scale), regime=regime, note=CLAIMS_NOTE)
 save_text(C.frame(rows).to_csv(index=False, float_format="%.6g"), snakemake.output["claims_csv"])
 save_text(text, snakemake.output["claims"])

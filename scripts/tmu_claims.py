@@ -17,7 +17,7 @@ paper = {Path(p).stem: R.load_paper(p) for p in inp["paper"]}
 records = pd.read_csv(inp["records"])
 labels = pd.read_csv(inp["label_records"])
 fig3 = pd.read_csv(inp["fig3"]) if inp.get("fig3") else None
-rows = TC.claims(records, labels, fig3, paper, params["table"])
+rows = TC.claims(records, labels, fig3, paper, params["table"]) + TC.untested(params["scale"]["dataset"])
 regime = regime_line(inp["originals"], params["scale"]["seeds"], inp["labels"], records)
 one_label = float(labels.loc[labels["source"] == "all_easy", "one_label_twin"].mean())
 text = claims_markdown(rows, title=TC.CLAIMS_TITLE, why=TC.WHY, scale=TC.claims_scale(params["scale"]), regime=regime,

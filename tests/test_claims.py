@@ -224,3 +224,14 @@ def test_every_row_carries_what_its_verdict_is_computed_from():
     flipped = df.iloc[0].copy()
     flipped[["ci_low", "ci_high"]] = [-2.0, -1.0]
     assert C.recomputed_verdict(flipped) == C.NOT_HELD, "flip the numbers and the verdict flips"
+
+
+def test_claims_this_run_cannot_test_are_listed_with_what_they_need():
+    items = [("cifar100", "Holds on CIFAR-100", "Table 2", "dataset cifar100"), ("arch", "Holds on VGG", "–", "VGG")]
+    rows = C.elsewhere("P (9)", "p", "cifar10", items)
+    assert [r.id for r in rows] == ["p.elsewhere.cifar100", "p.elsewhere.arch"]
+    assert (
+        rows[0].judgement.verdict == C.NOT_TESTED
+        and rows[0].judgement.basis == "not tested here: needs dataset cifar100"
+    )
+    assert [r.id for r in C.elsewhere("P (9)", "p", "cifar100", items)] == ["p.elsewhere.arch"], "the run is on it"

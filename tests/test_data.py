@@ -276,3 +276,57 @@ def test_fine_class_scenarios_resolve_names_and_need_fine_labels():
         validate_config(
             {**base, "dataset": {"name": "digits"}, "scenarios": {"r": {"kind": "fine_class", "fine": 1}}}, schema
         )
+
+
+# --- what a job does with an unreadable input: one line naming the file and the rule that writes it ---------------
+def test_a_truncated_checkpoint_stops_with_one_line_naming_the_file_and_its_rule(tmp_path):
+    import torch
+
+    from unlearn.io import CorruptFile, load_json, load_torch, save_json, save_torch
+
+    path = tmp_path / "results/x/run/models/rand/s0/neggrad.pt"
+    save_torch({"w": torch.ones(64, 64)}, path)
+    assert load_torch(path)["w"].shape == (64, 64)
+    path.write_bytes(path.read_bytes()[:100])  # a job killed mid-copy, a disk that filled up
+    with pytest.raises(CorruptFile) as err:
+        load_torch(path)
+    text = str(err.value)
+    assert text.startswith(f"{path}: cannot be read back (") and "\n" not in text
+    assert "written by rule `unlearn`" in text
+    record = tmp_path / "results/x/run/metrics/rand/s0.json"
+    save_json([{"method": "retrain"}], record)
+    record.write_text(record.read_text()[:10])
+    with pytest.raises(CorruptFile, match=r"s0\.json: cannot be read back \(JSONDecodeError.*rule `evaluate`"):
+        load_json(record)
+    with pytest.raises(FileNotFoundError):
+        load_torch(tmp_path / "missing.pt")
+
+
+def test_checkpoints_load_weights_only(tmp_path):
+    """A checkpoint holding an arbitrary object (what a crafted file would use to run code) is refused."""
+    import datetime
+
+    import torch
+
+    from unlearn.io import CorruptFile, load_torch
+
+    path = tmp_path / "results/x/run/models/original/s0.pt"
+    path.parent.mkdir(parents=True)
+    torch.save({"when": datetime.datetime(2026, 1, 1), "w": torch.zeros(2)}, path)
+    assert torch.load(path, weights_only=False)["w"].shape == (2,), "an ordinary pickle would load it"
+    with pytest.raises(CorruptFile, match=r"refused: weights_only=True.*rule `train_original`"):
+        load_torch(path)
+
+
+def test_the_job_prints_the_one_line_not_a_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    bad = tmp_path / "results/x/run/metrics/rand/s0.json"
+    bad.parent.mkdir(parents=True)
+    bad.write_text("[{")
+    code = f"from unlearn.io import load_json, setup_logging\nsetup_logging()\nload_json({str(bad)!r})\n"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    last = out.stderr.strip().splitlines()[-1]
+    assert "ERROR unlearn:" in last and f"{bad}: cannot be read back" in last and "rule `evaluate`" in last

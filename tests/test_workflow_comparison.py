@@ -39,8 +39,13 @@ def test_comparison_lists_every_papers_claims_with_verdicts_that_follow_the_numb
     assert checked >= 20
     assert (page.loc[page["kind"] == "compare", "n_seeds"] == 3).all(), "every comparison rests on 3 seeds"
     md = (tables / "paper_comparison.md").read_text()
-    lines = [line for line in md.splitlines() if line.startswith("| ") and not line.startswith("| Paper |")]
+    counts, claims_part = md.split("| Paper | Claim or number |", 1)
+    lines = [line for line in claims_part.splitlines() if line.startswith("| ")]
     assert len(lines) == len(page)
+    for paper in PAPERS:  # the counts table: held / not held / inconclusive / vacuous / not tested, per paper
+        row = next(line for line in counts.splitlines() if line.startswith(f"| {paper} "))
+        numbers = [int(c) for c in row.strip("|").split("|")[1:]]
+        assert numbers == [int((page.loc[page["paper"] == paper, "verdict"] == v).sum()) for v in C.VERDICTS], paper
     for line, (_, row) in zip(lines, page.iterrows(), strict=True):
         cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip("|"))]  # "\|" is a pipe inside a cell
         assert cells[0] == row["paper"] and cells[4].strip("*") == row["verdict"]

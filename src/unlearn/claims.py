@@ -235,6 +235,19 @@ def vacuous(judgement: Judgement, reasons: dict[str, str]) -> Judgement:
                      detectable=judgement.detectable)  # fmt: skip
 
 
+def elsewhere(paper: str, prefix: str, dataset: str, claims: list[tuple[str, str, str, str]]) -> list[Claim]:
+    """Claims this run cannot test, listed with what they need (not left out): (id, claim, paper's value, what it
+    needs, e.g. 'dataset cifar100'); a claim whose need is `dataset <name>` is left out where the run is on it (the
+    paper's own rows test it)."""
+    rows = []
+    for cid, claim, paper_value, need in claims:
+        if need == f"dataset {dataset}":
+            continue
+        rows.append(Claim(paper, f"{prefix}.elsewhere.{cid}", claim, paper_value, "–",
+                          not_tested(f"not tested here: needs {need}")))  # fmt: skip
+    return rows
+
+
 def number(values) -> Judgement:
     """A headline number: its per-seed values summarised, no verdict."""
     v = _clean(values)

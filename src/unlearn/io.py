@@ -59,11 +59,65 @@ def save_torch(obj, path) -> None:
     atomic_write(path, lambda tmp: torch.save(obj, tmp))
 
 
+class CorruptFile(Exception):
+    """A file the pipeline wrote that cannot be read back (truncated, overwritten, or holding objects a weights-only
+    load refuses). Its message is one line: the file, what is wrong, and the rule that writes it."""
+
+
+# where each file of a run comes from: (pattern on the path, the rule that writes it); the first match names it
+PRODUCERS = [
+    (r"/(data\.pt|labels\.npz|split\.json)$", "prepare_data"),
+    (r"/models/original/s\d+\.(pt|probs\.npz)$", "train_original"),
+    (r"/models/[^/]+/s\d+/snn_[^/]*$", "snn_unlearn"),
+    (r"/models/[^/]+/s\d+/[^/]+\.(pt|probs\.npz|json)$", "unlearn"),
+    (r"/metrics/[^/]+/s\d+\.json$", "evaluate"),
+    (r"/resume/(\w+)/", r"\1"),
+    (r"/forget/rum_es_[^/]*/", "rum_entanglement"),
+    (r"/forget/rum_(mem_[^/]*|mix)/", "rum_memorization"),
+    (r"/forget/[^/]+/s\d+\.json$", "forget_set"),
+    (r"/tuning/", "tune"),
+    (r"/rum/memorization/", "rum_memorization_models"),
+    (r"/tmu/[^/]+/s\d+/features", "tmu_features"),
+    (r"/tmu/[^/]+/s\d+/partition", "tmu_partition"),
+]
+
+
+def producer(path) -> str:
+    """The rule that writes `path` ('unlearn' for results/<name>/run/models/<scenario>/s0/<method>.pt), or a pointer
+    to `snakemake --summary` for a file outside the run layout."""
+    import re
+
+    text = Path(path).as_posix()
+    for pattern, rule in PRODUCERS:
+        hit = re.search(pattern, text)
+        if hit:
+            return hit.expand(rule) if "\\" in rule else rule
+    return "the rule whose output it is (`snakemake --summary` lists it)"
+
+
+def corrupt(path, err: BaseException) -> CorruptFile:
+    """The one-line error for an unreadable file of the run."""
+    detail = " ".join(str(err).split())[:160] or type(err).__name__
+    if "Weights only load failed" in str(err):
+        detail = "it holds objects other than tensors and plain containers (refused: weights_only=True)"
+    return CorruptFile(f"{path}: cannot be read back ({type(err).__name__}: {detail}); it is written by rule "
+                       f"`{producer(path)}`: delete it and rerun, and Snakemake rebuilds it")  # fmt: skip
+
+
 def load_torch(path, map_location="cpu"):
-    """Load a checkpoint or tensor file safely (tensors and plain containers only)."""
+    """Load a checkpoint or tensor file safely (tensors and plain containers only); an unreadable file raises
+    CorruptFile naming it and the rule that writes it."""
+    import pickle
+    import zipfile
+
     import torch
 
-    return torch.load(path, map_location=map_location, weights_only=True)
+    try:
+        return torch.load(path, map_location=map_location, weights_only=True)
+    except FileNotFoundError:
+        raise
+    except (RuntimeError, EOFError, OSError, ValueError, pickle.UnpicklingError, zipfile.BadZipFile) as err:
+        raise corrupt(path, err) from err
 
 
 def save_json(obj, path) -> None:
@@ -87,8 +141,12 @@ def save_npz(path, **arrays) -> None:
 
 
 def load_json(path):
+    """A JSON file of the run; an unreadable one raises CorruptFile naming it and the rule that writes it."""
     with open(path) as fh:
-        return json.load(fh)
+        try:
+            return json.load(fh)
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            raise corrupt(path, err) from err
 
 
 def save_text(text: str, path) -> None:
@@ -113,7 +171,16 @@ def setup_logging(log_path=None, name: str = "unlearn", torch_job: bool = False)
         force=True,
     )
     logger = logging.getLogger(name)
+    sys.excepthook = _one_line_for_corrupt_files
     import socket
 
     logger.info("host %s%s", socket.gethostname(), "" if torch_job else ", device cpu (numpy job, no torch)")
     return logger
+
+
+def _one_line_for_corrupt_files(kind, err, tb) -> None:
+    """An unreadable input stops the job with its one line (no traceback); anything else, as Python reports it."""
+    if issubclass(kind, CorruptFile):
+        logging.getLogger("unlearn").error("%s", err)
+        return
+    sys.__excepthook__(kind, err, tb)

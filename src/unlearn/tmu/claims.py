@@ -157,6 +157,14 @@ def claims(
     return out
 
 
+def untested(dataset: str) -> list[C.Claim]:
+    """The paper's claims this run cannot test, with what each needs."""
+    return C.elsewhere(PAPER, "tmu", dataset, [
+        ("cifar100", "TMU has the smallest Δ on CIFAR-100 too (Table 2)", "Table 2",
+         "dataset cifar100 (CIFAR-100's python batches under ../shared/data; not shipped)"),
+    ])  # fmt: skip
+
+
 CLAIMS_TITLE = "TMU (paper 001): the paper's claims against this run"
 
 
