@@ -293,6 +293,10 @@ def test_a_truncated_checkpoint_stops_with_one_line_naming_the_file_and_its_rule
     text = str(err.value)
     assert text.startswith(f"{path}: cannot be read back (") and "\n" not in text
     assert "written by rule `unlearn`" in text
+    for garbage in (b"", b"not a checkpoint\n"):  # an empty file, one overwritten by something else
+        path.write_bytes(garbage)
+        with pytest.raises(CorruptFile, match="written by rule `unlearn`"):
+            load_torch(path)
     record = tmp_path / "results/x/run/metrics/rand/s0.json"
     save_json([{"method": "retrain"}], record)
     record.write_text(record.read_text()[:10])

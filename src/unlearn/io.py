@@ -114,10 +114,12 @@ def load_torch(path, map_location="cpu"):
 
     try:
         return torch.load(path, map_location=map_location, weights_only=True)
-    except FileNotFoundError:
-        raise
-    except (RuntimeError, EOFError, OSError, ValueError, pickle.UnpicklingError, zipfile.BadZipFile) as err:
+    except (EOFError, pickle.UnpicklingError, zipfile.BadZipFile) as err:  # empty, overwritten, or refused objects
         raise corrupt(path, err) from err
+    except RuntimeError as err:  # a truncated archive; other runtime errors (a device mapping) are not the file's
+        if "PytorchStreamReader" in str(err) or "zip archive" in str(err):
+            raise corrupt(path, err) from err
+        raise
 
 
 def save_json(obj, path) -> None:
