@@ -235,3 +235,15 @@ def test_claims_this_run_cannot_test_are_listed_with_what_they_need():
         and rows[0].judgement.basis == "not tested here: needs dataset cifar100"
     )
     assert [r.id for r in C.elsewhere("P (9)", "p", "cifar100", items)] == ["p.elsewhere.arch"], "the run is on it"
+
+
+def test_a_property_of_every_run_is_decided_on_any_number_of_runs():
+    one = C.every([1.0], 1.0, what="exact")
+    assert (
+        one.verdict == C.HELD
+        and one.kind == "every"
+        and one.basis == "exact: min 1 over 1 runs (every one must be ≥ 1)"
+    )
+    assert C.every([1.0, 0.0, 1.0], 1.0).verdict == C.NOT_HELD, "one run not exact: not held, whatever the mean"
+    df = C.frame([C.Claim("P", "p.0", "c", "", "", one), C.Claim("P", "p.1", "c", "", "", C.every([1, 0], 1.0))])
+    assert [C.recomputed_verdict(r) for _, r in df.iterrows()] == [C.HELD, C.NOT_HELD]

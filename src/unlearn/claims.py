@@ -186,6 +186,18 @@ def _level_verdict(m_lo: float, m_hi: float, m_mean: float) -> str:
     return NOT_HELD if m_hi < 0 else INCONCLUSIVE
 
 
+def every(values, threshold: float, what: str = "value", unit: str = "runs") -> Judgement:
+    """A property every run must have (exact, within its budget), not a mean: held iff the smallest value is at
+    least `threshold` (kind every: lo is the minimum), whatever the number of runs."""
+    v = _clean(values)
+    if len(v) == 0:
+        return not_tested("no numbers")
+    ok = float(v.min()) >= threshold
+    return Judgement(HELD if ok else NOT_HELD, len(v), float(v.mean()), float(v.min()), float(v.max()),
+                     f"{what}: min {v.min():.3g} over {len(v)} {unit} (every one must be ≥ {threshold:g})",
+                     kind="every", threshold=float(threshold))  # fmt: skip
+
+
 def did_not_unlearn(acc_forget: float, original: float, gold: float, mia: float = float("nan"),
                     mia_original: float = float("nan"), margin: float = NOOP_MARGIN) -> str:  # fmt: skip
     """Why a method did not unlearn, or '' if it did (or if there was nothing to unlearn).
