@@ -13,6 +13,7 @@ from conftest import REPO
 sys.path.insert(0, str(REPO / "bench"))
 
 import snapshot_diff
+import verdict_diff
 
 
 def test_recipe_benchmark_quick_mode_prints_its_table(cifar_sample):
@@ -62,6 +63,41 @@ def test_snapshot_diff_ignores_wall_clock_and_catches_a_changed_number(tmp_path,
     assert "| survey_claims.csv | 3 | 0 |" in out, "the timing claim's row left out"
     assert snapshot_diff.main([str(old), str(changed)]) == 1
     assert "baselines.csv row 1 tow_mean: 0.812 vs 0.813" in capsys.readouterr().err
+
+
+def _comparison(folder, verdicts: dict[str, str]):
+    folder.mkdir()
+    ids = list(verdicts)
+    pd.DataFrame(
+        {
+            "paper": ["TMU (001)" if i.startswith("tmu") else "SMU (000)" for i in ids],
+            "id": ids,
+            "claim": [f"claim {i}" for i in ids],
+            "ours": [f"ours {i}" for i in ids],
+            "verdict": list(verdicts.values()),
+        }
+    ).to_csv(folder / "paper_comparison.csv", index=False)
+    return folder
+
+
+def test_verdict_diff_counts_and_marks_each_changed_claim(tmp_path, capsys):
+    before = _comparison(
+        tmp_path / "before",
+        {"tmu.a": "held", "tmu.b": "inconclusive", "tmu.n": "—", "smu.a": "not held", "smu.old": "held"},
+    )
+    after = _comparison(
+        tmp_path / "after", {"tmu.a": "held", "tmu.b": "vacuous", "smu.a": "not held", "smu.new": "held"}
+    )
+    table = verdict_diff.side_by_side(verdict_diff._read(before), verdict_diff._read(after), ("conf", "tuned"))
+    assert list(table["Claim"]) == ["claim tmu.a", "claim tmu.b", "claim smu.a", "claim smu.new", "claim smu.old"]
+    assert list(table["conf"]) == ["held", "inconclusive", "not held", "–", "held"]
+    assert list(table["tuned"]) == ["held", "vacuous", "not held", "held", "–"]
+    assert list(table["changed"]) == ["", "yes", "", "yes", "yes"], "the headline number (—) is not a claim"
+    counts = verdict_diff.counts(verdict_diff._read(before), verdict_diff._read(after)).set_index("Paper")
+    assert counts.loc["TMU (001)"].tolist() == ["1", "0", "1 → 0", "0 → 1", "0"]
+    assert counts.loc["SMU (000)"].tolist() == ["1", "1", "0", "0", "0"], "one held left, one held came: 1 → 1"
+    assert verdict_diff.main([str(before), str(after), "--changed-only"]) == 0
+    assert "3 of 5 claims changed verdict." in capsys.readouterr().out
 
 
 def test_gpu_check_without_a_gpu_says_so_in_one_line_and_exits_2():
