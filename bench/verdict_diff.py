@@ -20,7 +20,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from unlearn.claims import NUMBER, VERDICTS
+from unlearn import claims as C
 
 
 def _read(folder: Path) -> pd.DataFrame:
@@ -28,20 +28,16 @@ def _read(folder: Path) -> pd.DataFrame:
     if not path.exists():
         raise SystemExit(f"verdict_diff: {path} not found (a snapshot folder with paper_comparison.csv)")
     df = pd.read_csv(path, keep_default_na=False, dtype=str)
-    return df[df["verdict"] != NUMBER]
+    return df[df["verdict"] != C.NUMBER]
 
 
 def counts(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
-    """One row per paper (in the order they first appear): 'before → after' for every verdict."""
-    rows = []
-    for paper in dict.fromkeys([*before["paper"], *after["paper"]]):
-        a, b = before[before["paper"] == paper], after[after["paper"] == paper]
-        row = {"Paper": paper}
-        for v in VERDICTS:
-            x, y = int((a["verdict"] == v).sum()), int((b["verdict"] == v).sum())
-            row[v] = f"{x} → {y}" if x != y else str(x)
-        rows.append(row)
-    return pd.DataFrame(rows, columns=["Paper", *VERDICTS])
+    """One row per paper (in the order they first appear): 'before → after' for every verdict (claims.counts_table
+    of each run)."""
+    papers = list(dict.fromkeys([*before["paper"], *after["paper"]]))
+    a, b = (C.counts_table(df).set_index("Paper").reindex(papers, fill_value=0) for df in (before, after))
+    out = a.astype(str).where(a == b, a.astype(str) + " → " + b.astype(str))
+    return out.reset_index()
 
 
 def side_by_side(before: pd.DataFrame, after: pd.DataFrame, labels: tuple[str, str]) -> pd.DataFrame:
@@ -68,21 +64,35 @@ def side_by_side(before: pd.DataFrame, after: pd.DataFrame, labels: tuple[str, s
     return pd.DataFrame(rows)
 
 
+def markdown(df: pd.DataFrame) -> str:
+    """A Markdown table whose cells may hold '|' (a claim about |D_f|): escaped, one line per row."""
+
+    def cell(v) -> str:
+        return str(v).replace("|", "\\|").replace("\n", " ")
+
+    rows = [" | ".join(map(cell, df.columns)), " | ".join("---" for _ in df.columns)]
+    rows += [" | ".join(map(cell, r)) for r in df.itertuples(index=False)]
+    return "\n".join(f"| {r} |" for r in rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("before", type=Path, help="snapshot folder (or its paper_comparison.csv)")
     ap.add_argument("after", type=Path, help="snapshot folder (or its paper_comparison.csv)")
     ap.add_argument("--labels", nargs=2, default=("before", "after"), metavar=("BEFORE", "AFTER"))
     ap.add_argument("--changed-only", action="store_true", help="list only the claims whose verdict differs")
+    ap.add_argument("--verdicts-only", action="store_true", help="leave out the measured values (ours) columns")
     args = ap.parse_args(argv)
     before, after = _read(args.before), _read(args.after)
     labels = tuple(args.labels)
     table = side_by_side(before, after, labels)
+    if args.verdicts_only:
+        table = table[["Paper", "Claim", *labels, "changed"]]
     changed = table[table["changed"] == "yes"]
     print(f"Verdict counts per paper, {labels[0]} → {labels[1]}:\n")
-    print(counts(before, after).to_markdown(index=False))
+    print(markdown(counts(before, after)))
     print(f"\n{len(changed)} of {len(table)} claims changed verdict.\n")
-    print((changed if args.changed_only else table).to_markdown(index=False))
+    print(markdown(changed if args.changed_only else table))
     return 0
 
 

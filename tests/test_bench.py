@@ -98,6 +98,8 @@ def test_verdict_diff_counts_and_marks_each_changed_claim(tmp_path, capsys):
     assert counts.loc["SMU (000)"].tolist() == ["1", "1", "0", "0", "0"], "one held left, one held came: 1 → 1"
     assert verdict_diff.main([str(before), str(after), "--changed-only"]) == 0
     assert "3 of 5 claims changed verdict." in capsys.readouterr().out
+    table = verdict_diff.markdown(pd.DataFrame({"Claim": ["falls (Fig. 3; |D_f| 50 → 200)"], "tuned": ["held"]}))
+    assert table == "| Claim | tuned |\n| --- | --- |\n| falls (Fig. 3; \\|D_f\\| 50 → 200) | held |", "a | in a cell"
 
 
 def test_gpu_check_without_a_gpu_says_so_in_one_line_and_exits_2():
