@@ -1,5 +1,6 @@
 """RUM memorization: train subset models first..last (each on its own random share of D) and keep, for every
-sample of D, their correctness, epoch-averaged true-label confidence and holdout-retraining divergence."""
+sample of D, their correctness, epoch-averaged true-label confidence and holdout-retraining divergence, and their
+logit-scaled confidences on D and D_test (LiRA's shadow outputs)."""
 
 import json
 import shutil
@@ -23,6 +24,7 @@ holdout = {**mem["holdout"], "batch_size": recipe["batch_size"]}
 device = resolve_device(snakemake.config["device"], snakemake.config["speed"])
 bundle = load_bundle(snakemake.input["data"])
 x, y, info = bundle["train_x"], bundle["train_y"], data_info(bundle)
+test = (bundle["test_x"], bundle["test_y"])
 parts = Path(snakemake.output[0] + ".parts")  # finished models of this job, kept across a restart
 key = json.dumps({"model": snakemake.params["model"], "recipe": recipe, "holdout": holdout, "mem": mem,
                   "data": data_hash(x, y)}, sort_keys=True, default=str)  # fmt: skip
@@ -31,17 +33,19 @@ key = json.dumps({"model": snakemake.params["model"], "recipe": recipe, "holdout
 def train_one(k):
     start = time.perf_counter()
     rec = train_subset_model(snakemake.params["model"], info, x, y, recipe, holdout, k=k, fraction=mem["fraction"],
-                             batch_size=snakemake.config["evaluation"]["batch_size"], device=device)  # fmt: skip
+                             batch_size=snakemake.config["evaluation"]["batch_size"], device=device,
+                             test=test)  # fmt: skip
     in_acc, out_acc = rec["correct"][rec["in_mask"]].mean(), rec["correct"][~rec["in_mask"]].mean()
     log.info("model %d/%d: acc on its subset %.3f, on the rest %.3f (%.1fs)", k, last, in_acc, out_acc,
              time.perf_counter() - start)  # fmt: skip
     return rec
 
 
+FIELDS = ("in_mask", "correct", "confidence", "divergence", "phi", "phi_test")
 records = train_range(range(first, last + 1), train_one, parts, key, log)
 save_npz(
     snakemake.output[0],
     models=np.arange(first, last + 1),
-    **{name: np.stack([r[name] for r in records]) for name in ("in_mask", "correct", "confidence", "divergence")},
+    **{name: np.stack([r[name] for r in records]) for name in FIELDS},
 )
 shutil.rmtree(parts, ignore_errors=True)

@@ -5,6 +5,10 @@ recipe on its subset S_k of D, and leaves behind, for every sample of D,
   confidence  its true-label probability averaged over the epochs  (the confidence proxy)
   divergence  symmetric KL of the outputs before/after fine-tuning on D \\ S_k (holdout retraining proxy;
               meaningful for i in S_k)
+  phi         the final model's logit-scaled confidence log(p_y / (1 - p_y)) on every sample of D, and
+  phi_test    on every sample of D_test: what LiRA (lira.py) fits its per-example Gaussians to
+
+The same function trains LiRA's own shadow models (`mia: {shadows: K}`): no probe, no holdout retraining.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ..lira import logit_confidence
 from ..loader import TensorLoader, predict_proba
 from ..models import build_model
 from ..training import fit, optimize, seed_everything
@@ -50,28 +55,39 @@ class _EpochProbe:
         return self.loader
 
 
-def train_subset_model(spec, info, x, y, recipe, holdout: dict, *, k: int, fraction: float, batch_size, device):
-    """Train model k on S_k; return numpy arrays {in_mask, correct, confidence, divergence} over all of D."""
+def train_subset_model(spec, info, x, y, recipe, holdout: dict, *, k: int, fraction: float, batch_size, device,
+                       test=None, base_seed: int = 10_000, probe: bool = True, tag="memorization model"):  # fmt: skip
+    """Train model k on S_k; return numpy arrays {in_mask, correct, confidence, divergence, phi} over all of D, and
+    phi_test over D_test when `test` = (x_test, y_test) is given. probe=False skips the per-epoch confidence pass
+    (confidence is then NaN). base_seed: the seed of model 0's subset and training (k adds to it)."""
     n = len(y)
-    mask = subset_mask(n, k, fraction)
+    mask = subset_mask(n, k, fraction, base_seed)
     idx = torch.from_numpy(np.flatnonzero(mask))
-    seed = 10_000 + int(k)
+    seed = int(base_seed) + int(k)
     seed_everything(seed)
     model = build_model(spec, info).to(device)
     loader = TensorLoader(
         x[idx], y[idx], recipe["batch_size"], shuffle=True, augment=recipe.get("augment"), seed=seed, device=device
     )
-    probe = _EpochProbe(model, loader, x, y, batch_size, device)
+    probe = _EpochProbe(model, loader, x, y, batch_size, device) if probe else None
 
     def loss_fn(batch):
         xb, yb = batch
         return F.cross_entropy(model(xb), yb, label_smoothing=float(recipe.get("label_smoothing", 0.0)))
 
-    optimize(model, probe, loss_fn, recipe, tag=f"memorization model {k}")
-    probe.record()
+    optimize(model, probe if probe is not None else (lambda epoch: loader), loss_fn, recipe, tag=f"{tag} {k}")
     before = predict_proba(model, x, batch_size, device)
+    if probe is not None:
+        probe.records.append(before[torch.arange(n), y.cpu()])  # the last epoch's: the final model's
+        confidence = torch.stack(probe.records).mean(0).numpy()
+    else:
+        confidence = np.full(n, np.nan)
     correct = (before.argmax(1) == y.cpu()).numpy()
-    confidence = torch.stack(probe.records).mean(0).numpy()
+    out = {"in_mask": mask, "correct": correct, "confidence": confidence,
+           "phi": logit_confidence(before.numpy(), y.cpu().numpy())}  # fmt: skip
+    if test is not None:
+        test_probs = predict_proba(model, test[0], batch_size, device)
+        out["phi_test"] = logit_confidence(test_probs.numpy(), test[1].cpu().numpy())
     divergence = np.full(n, np.nan)
     if holdout.get("epochs", 0) > 0 and (~mask).any():
         tuned = copy.deepcopy(model)
@@ -80,7 +96,7 @@ def train_subset_model(spec, info, x, y, recipe, holdout: dict, *, k: int, fract
             tag=f"holdout retraining {k}")  # fmt: skip
         after = predict_proba(tuned, x, batch_size, device)
         divergence = symmetric_kl(before, after).numpy()
-    return {"in_mask": mask, "correct": correct, "confidence": confidence, "divergence": divergence}
+    return {**out, "divergence": divergence}
 
 
 def train_range(ks, train_one, parts_dir, key: str, log=None) -> list[dict]:

@@ -1,0 +1,147 @@
+"""LiRA, the per-example likelihood-ratio membership attack (Carlini et al. 2022), for D_f against D_test.
+
+numpy + scipy only. For every target example i the attack reads
+
+  phi_i       the logit-scaled confidence log(p_y / (1 - p_y)) of the model under attack (`logit_confidence`:
+              1 - p_y is summed from the other classes' probabilities, as the reference code does, so a
+              confident float32 softmax keeps its precision)
+  shadows     phi_i over K shadow models, and which of them trained on i (`in_mask`, K x N): the memorization
+              subset models (RUM) or `mia: {shadows: K}`; no shadow trained on D_test, so every test example
+              has K out-models
+
+and scores it two ways:
+
+  offline     against the out-Gaussian N(mu_out_i, sigma_out_i^2) fitted to the out-models' phi_i: the
+              one-sided test of the paper (eq. 4), score = log P[Z < phi_i] (higher: more likely a member)
+  online      the log-likelihood ratio log N(phi_i; mu_in_i, sigma_in) - log N(phi_i; mu_out_i, sigma_out)
+              where in-models exist; an example no shadow trained on (every test example) takes
+              mu_in_i = mu_out_i + the mean in-out shift over the examples that have both
+
+sigma: per example where an example has at least `min_models` models on that side, else the global value (the
+pooled standard deviation around each example's mean, over all examples with >= 2 such models); Carlini et al.
+recommend the global ("fixed") variance below ~64 shadows. An example with no out-model has no score (NaN): it
+is left out of AUC and TPR, and `lira` reports how many were.
+
+`lira` reports, for D_f (members) against D_test (non-members): the AUC, and the TPR at 1% and 0.1% FPR, the
+threshold set on D_test's scores alone (`tpr_at_fpr`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.stats import norm
+
+FPRS = {"tpr_1": 0.01, "tpr_01": 0.001}
+TINY = 1e-45  # the reference code's floor inside both logs
+
+
+def logit_confidence(probs: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """phi = log p_y - log sum_{j != y} p_j for each row of softmax outputs (float64)."""
+    p = np.asarray(probs, dtype=np.float64)
+    rows = np.arange(len(labels))
+    p_y = p[rows, labels]
+    other = p.copy()
+    other[rows, labels] = 0.0
+    return np.log(p_y + TINY) - np.log(other.sum(axis=1) + TINY)
+
+
+def _side_stats(phi: np.ndarray, mask: np.ndarray, min_models: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-example mean and sigma of phi (K x N) over the models where mask is True, and their count; sigma is
+    the global pooled value where fewer than `min_models` (or < 2) models are on that side."""
+    count = mask.sum(axis=0)
+    total = np.where(mask, phi, 0.0).sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(count > 0, total / np.maximum(count, 1), np.nan)
+        resid = np.where(mask, phi - mean, 0.0)
+        sq = (resid**2).sum(axis=0)
+        per_example = np.where(count > 1, np.sqrt(sq / np.maximum(count, 1)), np.nan)
+    pooled_n = count[count > 1].sum()
+    global_sigma = float(np.sqrt(sq[count > 1].sum() / pooled_n)) if pooled_n else float("nan")
+    sigma = np.where(count >= max(int(min_models), 2), per_example, global_sigma)
+    return mean, sigma, count
+
+
+def fit_shadows(phi: np.ndarray, in_mask: np.ndarray, min_models: int = 8) -> dict:
+    """The in- and out-Gaussians of each example from shadow phi (K x N) and in_mask (K x N, True: trained on it)."""
+    phi, in_mask = np.asarray(phi, dtype=np.float64), np.asarray(in_mask, dtype=bool)
+    if phi.shape != in_mask.shape:
+        raise ValueError(f"lira: shadow phi has shape {phi.shape}, in_mask {in_mask.shape}")
+    mu_out, sd_out, n_out = _side_stats(phi, ~in_mask, min_models)
+    mu_in, sd_in, n_in = _side_stats(phi, in_mask, min_models)
+    both = (n_in > 0) & (n_out > 0)
+    shift = float(np.mean(mu_in[both] - mu_out[both])) if both.any() else float("nan")
+    _, sd_in_global, _ = _side_stats(phi, in_mask, np.iinfo(np.int64).max)  # every example on the global sigma
+    sd_in_global = float(sd_in_global[0]) if len(sd_in_global) else float("nan")
+    mu_in = np.where(n_in > 0, mu_in, mu_out + shift)
+    sd_in = np.where(n_in > 0, sd_in, sd_in_global)
+    return {"mu_out": mu_out, "sd_out": sd_out, "n_out": n_out, "mu_in": mu_in, "sd_in": sd_in, "n_in": n_in,
+            "shift": shift}  # fmt: skip
+
+
+def offline_score(phi: np.ndarray, fit: dict) -> np.ndarray:
+    """log P[Z < phi], Z ~ N(mu_out, sd_out^2): the one-sided offline test (NaN where no out-model)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return norm.logcdf(np.asarray(phi, dtype=np.float64), fit["mu_out"], fit["sd_out"])
+
+
+def online_score(phi: np.ndarray, fit: dict) -> np.ndarray:
+    """log N(phi; mu_in, sd_in) - log N(phi; mu_out, sd_out) (NaN where no out-model)."""
+    phi = np.asarray(phi, dtype=np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return norm.logpdf(phi, fit["mu_in"], fit["sd_in"]) - norm.logpdf(phi, fit["mu_out"], fit["sd_out"])
+
+
+def tpr_at_fpr(member: np.ndarray, nonmember: np.ndarray, fpr: float) -> float:
+    """The fraction of members scored above the threshold that flags at most `fpr` of the non-members: with the
+    non-members' scores sorted high to low, t_1 >= t_2 >= ..., and m = floor(fpr * n) false positives allowed,
+    the threshold is t_{m+1} and a score counts as a member when strictly above it."""
+    member, nonmember = np.asarray(member, dtype=np.float64), np.asarray(nonmember, dtype=np.float64)
+    if len(member) == 0 or len(nonmember) == 0:
+        return float("nan")
+    allowed = int(np.floor(fpr * len(nonmember) + 1e-9))
+    threshold = np.sort(nonmember)[::-1][min(allowed, len(nonmember) - 1)]
+    return float(np.mean(member > threshold))
+
+
+def auc(member: np.ndarray, nonmember: np.ndarray) -> float:
+    """P[score(member) > score(non-member)] + P[tie] / 2 (the Mann-Whitney form of the ROC AUC)."""
+    from scipy.stats import rankdata
+
+    member, nonmember = np.asarray(member, dtype=np.float64), np.asarray(nonmember, dtype=np.float64)
+    if len(member) == 0 or len(nonmember) == 0:
+        return float("nan")
+    ranks = rankdata(np.concatenate([member, nonmember]))
+    n_m, n_n = len(member), len(nonmember)
+    return float((ranks[:n_m].sum() - n_m * (n_m + 1) / 2) / (n_m * n_n))
+
+
+def attack_metrics(member: np.ndarray, nonmember: np.ndarray) -> dict:
+    """AUC and the TPR at each FPR of FPRS; NaN scores (no out-model) left out."""
+    member, nonmember = np.asarray(member), np.asarray(nonmember)
+    member, nonmember = member[~np.isnan(member)], nonmember[~np.isnan(nonmember)]
+    out = {"auc": auc(member, nonmember)}
+    out.update({key: tpr_at_fpr(member, nonmember, fpr) for key, fpr in FPRS.items()})
+    return out
+
+
+def lira(phi_train: np.ndarray, phi_test: np.ndarray, shadows: dict, forget_idx, min_models: int = 8) -> dict:
+    """The attack on D_f (rows forget_idx of D) against D_test. phi_*: the target model's logit confidences on D
+    and D_test; shadows: {"in_mask": K x N, "phi": K x N, "phi_test": K x M}. Returns {offline: {auc, tpr_1,
+    tpr_01}, online: {...}, n_unscored}."""
+    forget_idx = np.asarray(forget_idx, dtype=np.int64)
+    in_mask = np.asarray(shadows["in_mask"], dtype=bool)
+    k, n = in_mask.shape
+    m = np.shape(shadows["phi_test"])[1]
+    # fitted on every example of D and D_test, so the global sigma and the in-out shift do not depend on D_f
+    phi = np.concatenate([np.asarray(shadows["phi"]), np.asarray(shadows["phi_test"])], axis=1)
+    fit = fit_shadows(phi, np.concatenate([in_mask, np.zeros((k, m), dtype=bool)], axis=1), min_models)
+    rows = np.concatenate([forget_idx, n + np.arange(m)])
+    fit = {key: (v[rows] if isinstance(v, np.ndarray) else v) for key, v in fit.items()}
+    target = np.concatenate([np.asarray(phi_train)[forget_idx], np.asarray(phi_test)])
+    n_f = len(forget_idx)
+    out = {}
+    for name, score in (("offline", offline_score), ("online", online_score)):
+        s = score(target, fit)
+        out[name] = attack_metrics(s[:n_f], s[n_f:])
+    out["n_unscored"] = int((fit["n_out"][:n_f] == 0).sum())
+    return out
