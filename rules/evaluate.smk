@@ -1,5 +1,6 @@
 # Evaluation: every model of one (scenario, seed) against its gold model, in one job (numpy + scikit-learn,
-# no torch; one scikit-learn import per scenario instead of one per model).
+# no torch; one scikit-learn import per scenario instead of one per model). LiRA reads the shadow models'
+# outputs (PLAN.lira_shadows: the memorization models, or LiRA's own below).
 
 
 rule evaluate:
@@ -7,6 +8,7 @@ rule evaluate:
         unpack(evaluated_inputs),
         labels=f"{RUN}/labels.npz",
         forget=PLAN.forget_file("{scenario}", "{seed}"),
+        shadows=PLAN.lira_shadows,
         code=code("evaluate"),
     output:
         f"{RUN}/metrics/{{scenario}}/s{{seed}}.json",
@@ -21,5 +23,35 @@ rule evaluate:
         runtime=30,
     params:
         models=evaluated_models,
+        lira_min_models=config["mia"]["min_models"],
     script:
         "../scripts/evaluate.py"
+
+
+# LiRA's own shadow models (`mia: {shadows: K}`), when the config has no memorization models to reuse
+rule lira_shadows:
+    input:
+        data=f"{RUN}/data.pt",
+        code=code("lira_shadows"),
+    output:
+        f"{RUN}/lira/shadows_{{first}}-{{last}}.npz",
+    log:
+        logfile("lira_shadows/{first}-{last}"),
+    benchmark:
+        benchfile("lira_shadows/{first}-{last}")
+    wildcard_constraints:
+        first=r"\d+",
+        last=r"\d+",
+    conda:
+        "../envs/unlearn.yaml"
+    threads: 1
+    resources:
+        mem_mb=4000,
+        runtime=240,
+        gpu=1,
+    params:
+        recipe=config["train"],
+        model=config["model"],
+        fraction=config["mia"]["fraction"],
+    script:
+        "../scripts/lira_shadows.py"

@@ -9,6 +9,7 @@ import numpy as np
 from unlearn.evaluation import evaluate, summarize
 from unlearn.forget import forgotten_test_mask
 from unlearn.io import load_json, save_json, setup_logging
+from unlearn.lira import load_shadows
 
 log = setup_logging(snakemake.log[0], "evaluate")
 w = snakemake.wildcards
@@ -23,14 +24,21 @@ probs = {m: np.load(p) for m, p in zip(models, snakemake.input["probs"], strict=
 runs = {load_json(p)["method"]: load_json(p) for p in snakemake.input["runs"]}
 probs = {m: {"train": p["train"], "test": p["test"]} for m, p in probs.items()}
 
+# LiRA's shadows (the memorization models, or its own); none configured: no LiRA keys in the records
+shadows = load_shadows(list(snakemake.input["shadows"])) if len(snakemake.input["shadows"]) else None
+if shadows is not None and shadows["in_mask"].shape[1] != len(train_y):
+    raise ValueError(f"LiRA shadows cover {shadows['in_mask'].shape[1]} samples of D, the labels {len(train_y)}")
+lira = {"shadows": shadows, "lira_min_models": int(snakemake.params["lira_min_models"])}
 gold_name = models[0]
-gold = summarize(probs[gold_name], train_y, test_y, forget_idx, forgotten, seed)
+gold = summarize(probs[gold_name], train_y, test_y, forget_idx, forgotten, seed, **lira)
 records = []
 for model in models:
-    record = evaluate(probs[model], probs[gold_name], train_y, test_y, forget_idx, forgotten, seed, gold_summary=gold)
+    record = evaluate(probs[model], probs[gold_name], train_y, test_y, forget_idx, forgotten, seed, gold_summary=gold,
+                      **lira)  # fmt: skip
     seconds = runs[model]["seconds"] if model in runs else None
     seconds = float("nan") if seconds is None else seconds  # the originals, the network before a departure
     record.update({"scenario": w["scenario"], "seed": seed, "method": model, "seconds": seconds})
-    log.info("%s", json.dumps({k: record[k] for k in ("method", "acc_forget", "acc_retain", "acc_test", "tow")}))
+    keys = ("method", "acc_forget", "acc_retain", "acc_test", "tow", "mia_efficacy", "lira_tpr_1", "lira_auc")
+    log.info("%s", json.dumps({k: record[k] for k in keys if k in record}))
     records.append(record)
 save_json(records, snakemake.output[0])

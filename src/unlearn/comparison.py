@@ -4,16 +4,18 @@ The regime checks are the consequences that must show once the models fit their 
 claims, common to all papers): the original and every gold model fit their training set; the gold model's
 accuracy on a forgotten class is ~0 while the original's is high; on random and sub-class forget sets the
 original's accuracy on D_f is far above the gold model's (the memorization gap); MIA-efficacy tells the original
-from the gold model on those sets; the memorization scores spread over [0, 1].
+from the gold model on those sets; LiRA's TPR at 1% FPR is near the FPR for the gold model and above it for the
+original (where shadow models ran); the memorization scores spread over [0, 1].
 """
 
 from __future__ import annotations
 
 import pandas as pd
+from scipy.stats import binom
 
 from . import claims as C
 from .regime import FIT
-from .reporting import paired_diff, per_seed
+from .reporting import lira_text, paired_diff, per_seed
 
 PAPER = "Regime (all papers)"
 TITLE = "The regime of this run's models"
@@ -25,6 +27,14 @@ GAP_POINTS = 20.0  # "far above": the original's Acc_Df at least this many point
 FORGOTTEN_ZERO = 0.01  # the gold model's accuracy on a class it never saw: ~0 (at most 1%)
 ORIGINAL_HIGH = 0.95  # the original's accuracy on that class (it fits D)
 KIND_TITLES = {"sub_class": "Sub-class", "partial_class": "Partial-class", "random": "Random"}
+LIRA_FPR = 0.01  # the regime check reads LiRA's TPR at this FPR (record key lira_tpr_1)
+
+
+def lira_bound(n_forget: int, fpr: float = LIRA_FPR) -> float:
+    """'Near the FPR' for a model that never saw D_f: its TPR is a binomial share of |D_f| examples each flagged
+    with probability fpr, so at most the 97.5% quantile of Binomial(|D_f|, fpr) / |D_f|."""
+    n = max(int(n_forget), 1)
+    return float(binom.ppf(0.975, n, fpr) / n)
 
 
 def _fits(values: pd.Series, what: str) -> C.Judgement:
@@ -87,8 +97,25 @@ def regime_claims(
         add(f"mia_separates.{scenario}",
             f"{KIND_TITLES.get(kind, kind)} ({scenario}): MIA-efficacy tells the original (D_f = members) from the "
             "gold model",
-            "original low, gold high", f"original {o_m.mean():.3f} vs gold {g_m.mean():.3f}",
+            "original low, gold high",
+            f"original {o_m.mean():.3f} vs gold {g_m.mean():.3f}"
+            + lira_text(records, scenario, {"original": "original", "gold": "retrain"}),
             C.compare(paired_diff(g_m, o_m), "gold − original MIA-efficacy"))  # fmt: skip
+    if "lira_tpr_1" in records:
+        for scenario, kind in kinds.items():
+            g_l, o_l = (per_seed(records, scenario, m, "lira_tpr_1") for m in ("retrain", "original"))
+            if not len(o_l) or g_l.isna().all():
+                continue
+            part = records[records["scenario"] == scenario]
+            bound = lira_bound(round(float(part["n_forget"].mean())))
+            add(f"lira_regime.{scenario}",
+                f"{KIND_TITLES.get(kind, kind.replace('_', '-').capitalize())} ({scenario}): LiRA's TPR at 1% FPR is "
+                f"near the FPR for the gold model (≤ {bound:.3f}, the 97.5% binomial bound for |D_f|) and above that "
+                "for the original", "gold ≈ FPR, original ≫ FPR",
+                f"original {o_l.mean():.3f} vs gold {g_l.mean():.3f}",
+                C.combine([C.level(g_l, bound, at_most=True, what="gold LiRA TPR@1%"),
+                           C.level(o_l, bound, at_most=False, what="original LiRA TPR@1%")],
+                          "both levels"))  # fmt: skip
     if memorization:
         share = memorization["mem_share_above_0.5"]
         add("memorization_spread", "Memorization scores spread over [0, 1]: a share of D scores above 0.5",

@@ -32,6 +32,8 @@ import numpy as np
 from scipy.stats import norm
 
 FPRS = {"tpr_1": 0.01, "tpr_01": 0.001}
+SHADOW_SEED = 20_000  # model k of LiRA's own shadows (`mia.shadows`) trains on subset k seeded SHADOW_SEED + k
+KEYS = ("in_mask", "phi", "phi_test")
 TINY = 1e-45  # the reference code's floor inside both logs
 
 
@@ -145,3 +147,13 @@ def lira(phi_train: np.ndarray, phi_test: np.ndarray, shadows: dict, forget_idx,
         out[name] = attack_metrics(s[:n_f], s[n_f:])
     out["n_unscored"] = int((fit["n_out"][:n_f] == 0).sum())
     return out
+
+
+def load_shadows(paths) -> dict:
+    """The shadow files' in_mask, phi and phi_test, stacked in file order (K x N, K x N, K x M)."""
+    parts = [np.load(p) for p in paths]
+    for p, part in zip(paths, parts, strict=True):
+        missing = [k for k in KEYS if k not in part.files]
+        if missing:
+            raise ValueError(f"{p}: no {', '.join(missing)} (trained before LiRA; delete it to retrain)")
+    return {k: np.concatenate([part[k] for part in parts]) for k in KEYS}

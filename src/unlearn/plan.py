@@ -135,6 +135,30 @@ class Plan:
         ]
         return {"probs": probs, "runs": [f"{stem}/{m}.json" for m in own]}
 
+    # -- LiRA's shadow models ------------------------------------------------------------------------------
+    @cached_property
+    def lira_batches(self) -> list[tuple[int, int]]:
+        """(first, last) indices of each job of LiRA's own shadow models (`mia.shadows`), [] when it has none."""
+        mia = self.config.get("mia") or {}
+        if not mia.get("lira", True) or not mia.get("shadows"):
+            return []
+        k, per = int(mia["shadows"]), int(mia.get("shadows_per_job", 8))
+        return [(i, min(i + per, k) - 1) for i in range(0, k, per)]
+
+    @cached_property
+    def lira_shadows(self) -> list[str]:
+        """The shadow files every evaluation's LiRA reads: LiRA's own (`mia.shadows`), else the first experiment's
+        models on random shares of D (RUM's memorization models), else none (`mia.lira: false` too)."""
+        if not (self.config.get("mia") or {}).get("lira", True):
+            return []
+        if self.lira_batches:
+            return [f"{self.run}/lira/shadows_{a}-{b}.npz" for a, b in self.lira_batches]
+        for e in self.experiments:
+            files = e.shadow_models(self)
+            if files:
+                return list(files)
+        return []
+
     def unlearn_inputs(self, method: str, scenario: str, seed) -> dict[str, str]:
         """Retrain starts from scratch; every other method from the original model of that seed."""
         files = {"data": f"{self.run}/data.pt", "forget": self.forget_file(scenario, seed)}

@@ -141,6 +141,11 @@ class Experiment:
         inputs: a file each}."""
         return {}
 
+    def shadow_models(self, plan) -> list[str]:
+        """Files of models it trains on seeded random shares of D that LiRA can use as shadows (lira.py), each an
+        npz with in_mask, phi and phi_test (K x N, K x N, K x M); [] when it has none."""
+        return []
+
 
 @functools.lru_cache(maxsize=1)
 def discover() -> tuple[Experiment, ...]:

@@ -43,6 +43,20 @@ def per_seed(records: pd.DataFrame, scenario: str, method: str, metric: str) -> 
     return part.groupby("seed")[metric].mean()
 
 
+def lira_text(records: pd.DataFrame, scenario: str, models: dict[str, str], metric: str = "lira_tpr_1") -> str:
+    """'; LiRA TPR@1%FPR SMU 0.030, Retrain 0.010': LiRA's number beside a population attack's in a claim's `ours`
+    text (label -> method, means over seeds); '' where LiRA did not run (no shadow models)."""
+    if metric not in records:
+        return ""
+    parts = []
+    for label, method in models.items():
+        v = per_seed(records, scenario, method, metric).dropna()
+        if len(v):
+            parts.append(f"{label} {float(v.mean()):.3f}")
+    what = {"lira_tpr_1": "LiRA TPR@1%FPR", "lira_gap": "LiRA TPR@1% gap"}[metric]
+    return f"; {what} {', '.join(parts)}" if parts else ""
+
+
 def paired_diff(a: pd.Series, b: pd.Series) -> pd.Series:
     """a - b on the seeds (index values) both have: the paired per-seed differences a claim is judged on."""
     both = a.index.intersection(b.index)

@@ -26,6 +26,12 @@ BASELINE_COLUMNS = [
     ("mia_gap", "MIA gap", 1, 3),
     ("mia_entropy", "MIA-entropy", 1, 3),
     ("mia_entropy_gap", "MIA-entropy gap", 1, 3),
+    # LiRA (lira.py): absent, so dropped from the display, without shadow models
+    ("lira_auc", "LiRA AUC", 1, 3),
+    ("lira_tpr_1", "LiRA TPR@1%FPR", 1, 3),
+    ("lira_tpr_01", "LiRA TPR@0.1%FPR", 1, 3),
+    ("lira_online_tpr_1", "LiRA-online TPR@1%FPR", 1, 3),
+    ("lira_gap", "LiRA TPR@1% gap", 1, 3),
     ("tow", "ToW", 1, 3),
     ("tow_mia", "ToW-MIA", 1, 3),
     ("seconds", "Time (s)", 1, 2),
@@ -48,7 +54,7 @@ def aggregate(long: pd.DataFrame, scenarios: list[str], methods: list[str]) -> p
                 continue
             row = {"scenario": scenario, "method": method, "n_seeds": int(part["seed"].nunique())}
             for col, *_ in BASELINE_COLUMNS:
-                values = part[col].astype(float)
+                values = part[col].astype(float) if col in part else pd.Series(float("nan"), index=part.index)
                 row[f"{col}_mean"] = values.mean()
                 row[f"{col}_std"] = values.std(ddof=1) if len(values) > 1 else float("nan")
                 if col in CI_COLUMNS:

@@ -26,6 +26,7 @@ def exact_table(long: pd.DataFrame, runs: list[dict]) -> pd.DataFrame:
     for (scenario, method), part in keep.groupby(["scenario", "method"], sort=False):
         row = {"scenario": scenario, "method": method, "seeds": len(part)}
         row |= {c: float(part[c].astype(float).mean()) for c in COLUMNS}
+        row["lira_tpr_1"] = float(part["lira_tpr_1"].astype(float).mean()) if "lira_tpr_1" in part else float("nan")
         flags = part["exact"].dropna()
         row["exact"] = "" if flags.empty else ("yes" if bool(flags.astype(bool).all()) else "NO")
         retrains = part["retrains"].dropna()
@@ -42,6 +43,8 @@ def display(table: pd.DataFrame) -> pd.DataFrame:
     for col, name in (("acc_forget", "Acc D_f"), ("acc_retain", "Acc D_r"), ("acc_test", "Acc D_test")):
         out[name] = (table[col] * 100).map(lambda v: f"{v:.1f}")
     out["MIA"] = table["mia_efficacy"].map(lambda v: f"{v:.3f}")
+    if "lira_tpr_1" in table and table["lira_tpr_1"].notna().any():  # LiRA ran (shadow models)
+        out["LiRA TPR@1%FPR"] = table["lira_tpr_1"].map(lambda v: "–" if np.isnan(v) else f"{v:.3f}")
     out["ToW"] = table["tow"].map(lambda v: f"{v:.3f}")
     out["unlearn (s)"] = table["seconds"].map(lambda v: "" if np.isnan(v) else f"{v:.3g}")
     out["retrain (s)"] = table["retrain_seconds"].map(lambda v: "" if np.isnan(v) else f"{v:.3g}")

@@ -96,6 +96,9 @@ class Rum(Experiment):
         batches = memorization_batches(plan.settings(self.key)["memorization"])
         return [self.path(plan, f"memorization/models_{a}-{b}.npz") for a, b in batches]
 
+    def shadow_models(self, plan) -> list[str]:
+        return self.memorization_models(plan)
+
     def memorization_forget_sets(self, plan) -> list[str]:
         names = [scenario_name("mem", lv) for lv in LEVELS] + [MIX]
         return [plan.forget_file(sc, seed) for sc in names for seed in self.seeds(plan)]

@@ -14,7 +14,7 @@ import pandas as pd
 
 from .. import claims as C
 from ..metrics import t_interval
-from ..reporting import display_name, paired_diff, per_seed
+from ..reporting import display_name, lira_text, paired_diff, per_seed
 from ..tables import hyperparameter_note, method_cell, model_text
 from . import LEVELS, MIX, VARIANT_NAMES, parse_method, scenario_name
 
@@ -40,7 +40,7 @@ def _stats(values) -> dict:
 
 def records_frame(records: list[dict]) -> pd.DataFrame:
     cols = ["scenario", "seed", "method", "tow", "tow_mia", "mia_gap", "mia_efficacy", "acc_forget", "acc_retain",
-            "acc_test"]  # fmt: skip
+            "acc_test", "lira_tpr_1", "lira_gap"]  # fmt: skip
     return pd.DataFrame([{k: r.get(k) for k in cols} for r in records])
 
 
@@ -63,6 +63,7 @@ def rum_table(records: pd.DataFrame, methods: list[str], paper: pd.DataFrame, se
         part = records[(records["scenario"] == MIX) & (records["method"] == method)]
         base, variant = parse_method(method)
         tow, gap = _stats(part["tow"]), _stats(part["mia_gap"])
+        lira, lira_gap = _stats(part["lira_tpr_1"].dropna()), _stats(part["lira_gap"].dropna())
         row = {
             "method": method,
             "label": display_name(base),
@@ -72,6 +73,10 @@ def rum_table(records: pd.DataFrame, methods: list[str], paper: pd.DataFrame, se
             "tow_ci95": tow["ci95"],
             "mia_gap_mean": gap["mean"],
             "mia_gap_std": gap["std"],
+            "lira_tpr_1_mean": lira["mean"],
+            "lira_tpr_1_std": lira["std"],
+            "lira_gap_mean": lira_gap["mean"],
+            "lira_gap_std": lira_gap["std"],
             "did_not_unlearn": noops.get(method, ""),
         }
         if method == "rum":
@@ -84,12 +89,21 @@ def rum_table(records: pd.DataFrame, methods: list[str], paper: pd.DataFrame, se
 
 
 def rum_table_display(table: pd.DataFrame) -> pd.DataFrame:
+    lira = {}
+    if "lira_tpr_1_mean" in table and table["lira_tpr_1_mean"].notna().any():  # without shadow models: no columns
+        lira = {
+            "LiRA TPR@1%FPR (ours)": [
+                pm(m, s) for m, s in zip(table["lira_tpr_1_mean"], table["lira_tpr_1_std"], strict=True)
+            ],
+            "LiRA gap ↓ (ours)": [pm(m, s) for m, s in zip(table["lira_gap_mean"], table["lira_gap_std"], strict=True)],
+        }
     return pd.DataFrame(
         {
             "Method": [method_cell(lab, w) for lab, w in zip(table["label"], table["did_not_unlearn"], strict=True)],
             "Variant": table["variant"],
             "ToW ↑ (ours)": [pm(m, c) for m, c in zip(table["tow_mean"], table["tow_ci95"], strict=True)],
             "MIA gap ↓ (ours)": [pm(m, s) for m, s in zip(table["mia_gap_mean"], table["mia_gap_std"], strict=True)],
+            **lira,
             "ToW (paper, CIFAR-10)": [
                 pm(m, s) for m, s in zip(table["paper_cifar10_tow"], table["paper_cifar10_tow_spread"], strict=True)
             ],
@@ -326,7 +340,9 @@ def claims(records: pd.DataFrame, es: pd.DataFrame, rum: dict, paper: dict) -> l
         g_v, g_f = (per_seed(records, MIX, mm, "mia_gap") for mm in (base, f"{base}-rumf"))
         add(f"rumf_mia_gap.{base}", f"RUM_F has a smaller MIA gap than vanilla for {display_name(base)}",
             f"{pm(paper_value(ptab, f'{base}-rumf', 'mia_gap'))} vs {pm(paper_value(ptab, base, 'mia_gap'))} "
-            "(CIFAR-10)", f"{_mean(g_f)} vs {_mean(g_v)}",
+            "(CIFAR-10)",
+            f"{_mean(g_f)} vs {_mean(g_v)}"
+            + lira_text(records, MIX, {"RUM_F": f"{base}-rumf", "vanilla": base}, "lira_gap"),
             unless_noop(C.compare(paired_diff(g_v, g_f), "MIA gap vanilla − RUM_F"), MIX, f"{base}-rumf",
                         base))  # fmt: skip
     if "rum" in tow:

@@ -13,7 +13,7 @@ import math
 import pandas as pd
 
 from .. import claims as C
-from ..reporting import display_name, paired_diff, per_seed
+from ..reporting import display_name, lira_text, paired_diff, per_seed
 from ..tables import aggregate, format_cell, hyperparameter_note, method_cell, model_text
 from . import SETTINGS, TITLES
 
@@ -28,6 +28,9 @@ COLUMNS = [
     ("mia_entropy_gap", "MIA-entropy gap", 1, 3),
     ("mia_efficacy", "MIA-efficacy", 1, 3),
     ("mia_gap", "MIA-efficacy gap", 1, 3),
+    ("lira_tpr_1", "LiRA TPR@1%FPR", 1, 3),  # the LiRA columns: dropped without shadow models
+    ("lira_auc", "LiRA AUC", 1, 3),
+    ("lira_gap", "LiRA TPR@1% gap", 1, 3),
     ("tow", "ToW", 1, 3),
     ("seconds", "Time (s)", 1, 2),
     ("speedup", "Speed-up vs Retrain", 1, 1),
@@ -187,7 +190,8 @@ def claims(long: pd.DataFrame, settings: dict[str, str], methods: list[str], pap
         mia, gold_mia = get("smu", "mia_entropy"), get("retrain", "mia_entropy")
         paper_mia = paper_number(paper, setting, "mia_entropy")
         add(f"mia_zero.{setting}", f"SMU's MIA goes to 0 ({title}; MIA-entropy ≤ {MIA_ZERO})", paper_mia,
-            f"SMU {_mean(mia)} (Retrain {_mean(gold_mia)})",
+            f"SMU {_mean(mia)} (Retrain {_mean(gold_mia)})"
+            + lira_text(long, scenario, {"SMU": "smu", "Retrain": "retrain"}),
             C.level(mia, MIA_ZERO, at_most=True, what="SMU MIA-entropy"))  # fmt: skip
         drop = 100 * paired_diff(get("original", "acc_retain"), get("smu", "acc_retain"))
         add(f"dr_kept.{setting}", f"SMU keeps D_r accuracy ({title}; within {KEPT_POINTS:g} points of the original)",
@@ -216,6 +220,11 @@ def claims(long: pd.DataFrame, settings: dict[str, str], methods: list[str], pap
                                        C.compare(paired_diff(b_gap, gap), "gap baseline − SMU")], "ToW and MIA gap"),
                             "smu", base))  # fmt: skip
         add(f"number.mia.{setting}", f"SMU MIA-entropy ({title})", paper_mia, _mean(mia), C.number(mia))
+        lira = get("smu", "lira_tpr_1") if "lira_tpr_1" in long else pd.Series(dtype=float)
+        if len(lira.dropna()):  # the per-example attack beside it (the paper has none)
+            add(f"number.lira.{setting}", f"SMU LiRA TPR at 1% FPR ({title}; ours only)", "–",
+                f"{_mean(lira)}{lira_text(long, scenario, {'Retrain': 'retrain', 'original': 'original'})}",
+                C.number(lira.dropna()))  # fmt: skip
     return out
 
 

@@ -103,7 +103,8 @@ def main_table(records, methods, class_names, dataset, paper, table) -> tuple[pd
     """Paper Table 1/2 layout: per class, gold Acc_test/Acc_Df, then each method's Acc_test, Acc_Df, Δ.
 
     Returns (csv frame, display frame, note)."""
-    pc = per_class(records, ["acc_test", "acc_forget", "delta_forget"])
+    lira = "lira_tpr_1" in records and bool(records["lira_tpr_1"].notna().any())  # LiRA ran (shadow models)
+    pc = per_class(records, ["acc_test", "acc_forget", "delta_forget", *(["lira_tpr_1"] if lira else [])])
     show_paper = dataset == PAPER_DATASET[table]
     classes = sorted(pc["class"].unique())
     csv_rows, disp_rows, derived = [], [], False
@@ -140,6 +141,9 @@ def main_table(records, methods, class_names, dataset, paper, table) -> tuple[pd
                 row[f"{m}_delta"] = vals["delta_forget"]
                 row[f"paper_{m}_delta"] = p_delta
                 disp[f"{head(m)} Δ"] = cell(vals["delta_forget"], p_delta, 1) + ("*" if was_derived else "")
+            if lira:  # ours only: the paper reports no membership attack
+                row[f"{m}_lira_tpr_1"] = float(mp["lira_tpr_1"].mean()) if len(mp) else float("nan")
+                disp[f"{head(m)} LiRA@1%"] = fmt(row[f"{m}_lira_tpr_1"], 3)
         csv_rows.append(row)
         disp_rows.append(disp)
     # the paper's own average row, always (the reference when our dataset is not the paper's)
@@ -151,8 +155,12 @@ def main_table(records, methods, class_names, dataset, paper, table) -> tuple[pd
             d, was = paper_delta(paper, "avg", m)
             derived |= was
             disp[f"{head(m)} Δ"] = fmt(d, 1) + ("*" if was else "")
+        if lira:
+            disp[f"{head(m)} LiRA@1%"] = fmt(float("nan"))
     disp_rows.append(disp)
     note = "Each cell: ours" + (" (paper)" if show_paper else "") + "; Acc in %, Δ = |Acc_Df − gold Acc_Df| in points."
+    if lira:
+        note += " LiRA@1%: LiRA's TPR on D_f at 1% FPR on D_test (ours; the paper has no membership attack)."
     if derived:
         note += " * derived from the paper's printed Acc_Df (the paper prints no Δ for this method)."
     if noops:

@@ -1,0 +1,146 @@
+"""LiRA (lira.py) on hand-built shadow outputs whose Gaussians are known, every number worked out by hand."""
+
+import math
+
+import numpy as np
+import pytest
+from scipy.stats import norm
+
+from unlearn import lira as L
+from unlearn.evaluation import evaluate, summarize, summary_from_record
+
+
+def test_phi_is_the_logit_of_the_true_label_probability():
+    probs = np.array([[0.8, 0.1, 0.1], [0.25, 0.5, 0.25]])
+    assert L.logit_confidence(probs, np.array([0, 2])) == pytest.approx([math.log(4), math.log(1 / 3)], abs=1e-12)
+
+
+def test_phi_keeps_its_precision_for_a_confident_float32_softmax():
+    """p_y = 1 - 2e-13 rounds to 1.0 in float32; the other classes' probabilities still give phi = 30 - log 2."""
+    logits = np.array([[30.0, 0.0, 0.0]], dtype=np.float32)
+    probs = np.exp(logits - logits.max()) / np.exp(logits - logits.max()).sum()
+    assert probs.dtype == np.float32 and probs[0, 0] == 1.0
+    assert L.logit_confidence(probs, np.array([0]))[0] == pytest.approx(30 - math.log(2), abs=1e-5)
+
+
+def test_tpr_at_fpr_sets_the_threshold_on_the_nonmembers():
+    """100 non-members 0..99, FPR 1%: one false positive allowed, threshold = the 2nd highest (98); members above
+    it: 99 and 98.5 of {99, 98.5, 98, 50} -> 0.5. At 0.1% none is allowed: threshold 99, no member above it."""
+    nonmember, member = np.arange(100.0), np.array([99.0, 98.5, 98.0, 50.0])
+    assert L.tpr_at_fpr(member, nonmember, 0.01) == 0.5
+    assert L.tpr_at_fpr(member, nonmember, 0.001) == 0.0
+    # a threshold set on the members instead (their 99th percentile) would flag 3 of 4
+    assert L.tpr_at_fpr(nonmember, member, 0.01) == 0.0
+
+
+def test_auc_counts_ties_half():
+    # pairs (member, non-member): 3 beats 1, 2 and ties 3 -> 2.5; 4 beats all three -> 3; (2.5 + 3) / 6
+    assert L.auc(np.array([3.0, 4.0]), np.array([1.0, 2.0, 3.0])) == pytest.approx(5.5 / 6)
+
+
+def _shadows(n_forget=4, n_test=3):
+    """K = 4 shadows over D = 6 examples and D_test = 3. D's examples 0..3 (the forget set) are in models 0 and 1
+    (phi 4 +- 1) and out of models 2 and 3 (phi 0 +- 1); examples 4 and 5 are in every model (phi 4 +- 1);
+    every test example is out of all four (phi -1, 1, -1, 1: mean 0, sd 1)."""
+    in_mask = np.zeros((4, 6), dtype=bool)
+    in_mask[:2, :4] = True
+    in_mask[:, 4:] = True
+    phi = np.where(in_mask, 4.0, 0.0) + np.array([-1.0, 1.0, -1.0, 1.0])[:, None]
+    phi_test = np.tile(np.array([-1.0, 1.0, -1.0, 1.0])[:, None], (1, n_test))
+    return {"in_mask": in_mask, "phi": phi, "phi_test": phi_test}
+
+
+def test_fit_reads_in_and_out_from_the_masks():
+    fit = L.fit_shadows(_shadows()["phi"], _shadows()["in_mask"], min_models=2)
+    assert fit["mu_out"][:4] == pytest.approx([0.0] * 4) and fit["sd_out"][:4] == pytest.approx([1.0] * 4)
+    assert fit["mu_in"][:6] == pytest.approx([4.0] * 6) and fit["sd_in"][:6] == pytest.approx([1.0] * 6)
+    assert list(fit["n_out"]) == [2, 2, 2, 2, 0, 0] and list(fit["n_in"]) == [2, 2, 2, 2, 4, 4]
+    assert np.isnan(fit["mu_out"][4:]).all()  # in every model: no out-Gaussian
+
+
+def test_few_models_take_the_global_variance():
+    """Out-phi of example 0: {0, 2} (sd 1); of example 1: {0, 6} (sd 3); example 2 has one out-model. Pooled over the
+    examples with >= 2: sqrt((1 + 1 + 9 + 9) / 4) = sqrt(5). With min_models = 3 both take it; example 2 too."""
+    phi = np.array([[0.0, 0.0, 7.0], [2.0, 6.0, 9.0], [9.0, 9.0, 9.0]])
+    in_mask = np.array([[False, False, False], [False, False, True], [True, True, True]])
+    own = L.fit_shadows(phi, in_mask, min_models=2)
+    assert own["sd_out"][:2] == pytest.approx([1.0, 3.0]) and own["sd_out"][2] == pytest.approx(math.sqrt(5))
+    pooled = L.fit_shadows(phi, in_mask, min_models=3)
+    assert pooled["sd_out"] == pytest.approx([math.sqrt(5)] * 3)
+    assert pooled["mu_out"] == pytest.approx([1.0, 3.0, 7.0])
+
+
+def test_offline_and_online_scores_by_hand():
+    fit = {"mu_out": np.array([0.0]), "sd_out": np.array([1.0]), "mu_in": np.array([4.0]), "sd_in": np.array([1.0])}
+    phi = np.array([3.0])
+    assert L.offline_score(phi, fit)[0] == pytest.approx(math.log(norm.cdf(3.0)))
+    # log N(3; 4, 1) - log N(3; 0, 1) = (3^2 - 1^2) / 2 = 4
+    assert L.online_score(phi, fit)[0] == pytest.approx(4.0)
+
+
+def test_lira_on_known_gaussians():
+    """The target model puts phi = 3 on the four forget examples and phi = 0 on the three test examples: every
+    forget score is above every test score offline (AUC 1, TPR 1). Online, a test example has no in-model: its
+    mu_in is its mu_out + the mean in-out shift of D (4), so its score is log N(0; 4, 1) - log N(0; 0, 1) = -8,
+    below the forget examples' 4."""
+    sh = _shadows()
+    phi_train = np.array([3.0, 3.0, 3.0, 3.0, 5.0, 5.0])
+    out = L.lira(phi_train, np.zeros(3), sh, forget_idx=[0, 1, 2, 3], min_models=2)
+    assert out["offline"] == {"auc": 1.0, "tpr_1": 1.0, "tpr_01": 1.0}
+    assert out["online"] == {"auc": 1.0, "tpr_1": 1.0, "tpr_01": 1.0}
+    assert out["n_unscored"] == 0
+    # with the masks swapped, the forget examples' out-models are the phi-4 ones: 3 is below their mean
+    swapped = {**sh, "in_mask": ~sh["in_mask"]}
+    assert L.lira(phi_train, np.zeros(3), swapped, forget_idx=[0, 1, 2, 3], min_models=2)["offline"]["tpr_1"] == 0.0
+
+
+def test_a_model_that_never_saw_d_f_sits_at_the_fpr():
+    """Gold-like target: D_f's and D_test's phi drawn from the same out-Gaussians as the shadows' out-models; the
+    TPR at 1% FPR stays near 1% and the AUC near 0.5. A target that saw D_f (phi from the in-Gaussian) is caught."""
+    rng = np.random.default_rng(0)
+    k, n, m = 64, 2000, 2000
+    mu = rng.normal(0, 2, n + m)  # each example's own out-mean
+    in_mask = rng.random((k, n)) < 0.5
+    phi_all = mu + rng.normal(0, 1, (k, n + m)) + 3.0 * np.concatenate([in_mask, np.zeros((k, m), bool)], axis=1)
+    sh = {"in_mask": in_mask, "phi": phi_all[:, :n], "phi_test": phi_all[:, n:]}
+    forget = np.arange(1000)
+    gold_phi = mu + rng.normal(0, 1, n + m)
+    gold = L.lira(gold_phi[:n], gold_phi[n:], sh, forget, min_models=8)
+    assert abs(gold["offline"]["auc"] - 0.5) < 0.03 and gold["offline"]["tpr_1"] < 0.03
+    seen = gold_phi.copy()
+    seen[forget] += 3.0
+    orig = L.lira(seen[:n], seen[n:], sh, forget, min_models=8)
+    assert orig["offline"]["tpr_1"] > 0.3 and orig["online"]["tpr_1"] > 0.3
+
+
+def test_an_example_with_no_out_model_is_left_out_and_counted():
+    sh = _shadows()
+    out = L.lira(np.full(6, 3.0), np.zeros(3), sh, forget_idx=[0, 1, 4], min_models=2)
+    assert out["n_unscored"] == 1  # example 4 is in every shadow
+    assert out["offline"]["auc"] == 1.0  # the two scored forget examples above the three test examples
+
+
+def test_the_evaluation_record_carries_lira_and_its_gap_to_gold():
+    """summarize/evaluate with shadows: record keys, the gold model's values, the gap, and the round trip through
+    summary_from_record (the evaluate job computes the gold summary once)."""
+    sh = _shadows()
+    train_y, test_y = np.zeros(6, dtype=int), np.zeros(3, dtype=int)
+
+    def probs(phi_train, phi_test):  # two classes: p_y = sigmoid(phi)
+        def two(phi):
+            p = 1 / (1 + np.exp(-np.asarray(phi, dtype=float)))
+            return np.stack([p, 1 - p], axis=1)
+
+        return {"train": two(phi_train), "test": two(phi_test)}
+
+    u = probs([3, 3, 3, 3, 5, 5], [0, 0, 0])  # D_f far above the out-mean: caught
+    g = probs([0, 0, 0, 0, 5, 5], [0.5, 0.5, 0.5])  # D_f below the test examples: not caught
+    forget = np.array([0, 1, 2, 3])
+    rec = evaluate(u, g, train_y, test_y, forget, [], 0, shadows=sh, lira_min_models=2)
+    assert rec["lira_tpr_1"] == 1.0 and rec["gold_lira_tpr_1"] == 0.0 and rec["lira_gap"] == 1.0
+    assert rec["lira_auc"] == 1.0 and rec["gold_lira_auc"] == 0.0 and rec["lira_auc_gap"] == 1.0
+    assert rec["lira_shadows"] == 4 and rec["lira_unscored"] == 0
+    gold = summarize(g, train_y, test_y, forget, [], 0, sh, 2)
+    again = evaluate(g, g, train_y, test_y, forget, [], 0, gold_summary=gold, shadows=sh, lira_min_models=2)
+    assert summary_from_record(again)["lira"] == gold["lira"]
+    assert "lira_auc" not in evaluate(u, g, train_y, test_y, forget, [], 0)  # no shadows: no LiRA keys
