@@ -54,6 +54,7 @@ class Mutant:
 
 
 EV, ME, TA = "src/unlearn/evaluation.py", "src/unlearn/metrics.py", "src/unlearn/tables.py"
+LI = "src/unlearn/lira.py"
 TU, TT = "src/unlearn/tuning/__init__.py", "tests/test_tuning.py"
 HD, SU, FAM = "src/unlearn/hdus/__init__.py", "src/unlearn/snn/unlearn.py", "tests/test_survey_families.py"
 MUTANTS = [
@@ -99,6 +100,30 @@ MUTANTS = [
            "the gold summary read back from its record swaps the two MIA scores", ("tests/test_evaluation.py",)),
     Mutant("member_sample_includes_forget", EV, "    retain_mask[forget_idx] = False\n", "",
            "D_r (and the MIA member sample) not cleared of D_f", ("tests/test_evaluation.py",)),
+    # --- LiRA (lira.py) and its record keys ---
+    Mutant("lira_masks_swapped", LI, "mu_out, sd_out, n_out = _side_stats(phi, ~in_mask, min_models)",
+           "mu_out, sd_out, n_out = _side_stats(phi, in_mask, min_models)",
+           "LiRA's in/out masks swapped: the out-Gaussian fitted to the models that trained on the example",
+           ("tests/test_lira.py",)),
+    Mutant("lira_phi_no_logit", LI, "return np.log(p_y + TINY) - np.log(other.sum(axis=1) + TINY)", "return p_y",
+           "phi is the true-label probability itself, not its logit", ("tests/test_lira.py",)),
+    Mutant("lira_threshold_on_members", LI, "threshold = np.sort(nonmember)[::-1][min(allowed, len(nonmember) - 1)]",
+           "threshold = np.sort(member)[::-1][min(int(np.floor(fpr * len(member) + 1e-9)), len(member) - 1)]",
+           "the FPR threshold set on D_f's scores instead of D_test's", ("tests/test_lira.py",)),
+    Mutant("lira_threshold_inclusive", LI, "return float(np.mean(member > threshold))",
+           "return float(np.mean(member >= threshold))",
+           "a member counted at the threshold itself (one false positive too many)", ("tests/test_lira.py",)),
+    Mutant("lira_no_global_variance", LI, "sigma = np.where(count >= max(int(min_models), 2), per_example, global_sigma)",
+           "sigma = np.where(count >= 2, per_example, global_sigma)",
+           "each example's own variance however few shadows it has", ("tests/test_lira.py",)),
+    Mutant("lira_two_sided_offline", LI,
+           'return norm.logcdf(np.asarray(phi, dtype=np.float64), fit["mu_out"], fit["sd_out"])',
+           'return -norm.logpdf(np.asarray(phi, dtype=np.float64), fit["mu_out"], fit["sd_out"])',
+           "the offline test two-sided (a low phi flagged as member)", ("tests/test_lira.py",)),
+    Mutant("lira_gap_against_self", EV,
+           'record["lira_gap"] = M.gap(u["lira"]["offline"]["tpr_1"], g["lira"]["offline"]["tpr_1"])',
+           'record["lira_gap"] = M.gap(u["lira"]["offline"]["tpr_1"], u["lira"]["offline"]["tpr_1"])',
+           "the LiRA gap measured against the model itself", ("tests/test_lira.py",)),
     # --- metrics.py ---
     Mutant("gap_no_abs", ME, "return abs(value_unlearned - value_gold)", "return value_unlearned - value_gold",
            "the MIA gap without its absolute value", ("tests/test_metrics.py", "tests/test_evaluation.py")),

@@ -123,7 +123,9 @@ def test_a_mislabelled_point_scores_high_memorization():
     recipe = {"epochs": 30, "batch_size": 16, "lr": 0.05, "momentum": 0.9, "weight_decay": 0.0}
     spec = {"name": "smallcnn", "width": 0.5}
     runs = [
-        train_subset_model(spec, info, x, y, recipe, {"epochs": 0}, k=k, fraction=0.7, batch_size=64, device="cpu")
+        train_subset_model(
+            spec, info, x, y, recipe, {"epochs": 0}, k=k, fraction=0.7, batch_size=64, device="cpu", test=(x[:4], y[:4])
+        )
         for k in range(10)
     ]
     in_mask = np.stack([r["in_mask"] for r in runs])
@@ -134,6 +136,28 @@ def test_a_mislabelled_point_scores_high_memorization():
     assert np.nanargmax(mem) == 0
     conf = confidence_proxy(in_mask, np.stack([r["confidence"] for r in runs]))
     assert conf[0] < np.nanmedian(conf[1:]), "the mislabelled point is learned last"
+    # LiRA's shadow outputs: the mislabelled point's phi is far higher in the models that trained on it
+    phi = np.stack([r["phi"] for r in runs])
+    assert phi[in_mask[:, 0], 0].mean() > phi[~in_mask[:, 0], 0].mean() + 3
+
+
+def test_a_subset_model_keeps_lira_outputs_through_holdout_retraining():
+    """phi on D and D_test is the final model's (before holdout retraining), the logit of its true-label
+    probability; the divergence is computed as before; without a probe the confidence proxy is NaN."""
+    bundle = load_digits().to_tensors()
+    x, y, info = bundle["train_x"][:200], bundle["train_y"][:200], data_info(bundle)
+    tx, ty = bundle["test_x"][:50], bundle["test_y"][:50]
+    recipe = {"epochs": 2, "batch_size": 32, "lr": 0.05, "momentum": 0.9, "weight_decay": 0.0}
+    rec = train_subset_model({"name": "smallcnn", "width": 0.5}, info, x, y, recipe, {"epochs": 1, "lr": 0.01},
+                             k=0, fraction=0.5, batch_size=64, device="cpu", test=(tx, ty))  # fmt: skip
+    assert rec["phi"].shape == (200,) and rec["phi_test"].shape == (50,)
+    assert np.isfinite(rec["divergence"][~rec["in_mask"]]).all() and np.isfinite(rec["confidence"]).all()
+    again = train_subset_model({"name": "smallcnn", "width": 0.5}, info, x, y, recipe, {"epochs": 0}, k=0,
+                               fraction=0.5, batch_size=64, device="cpu", test=(tx, ty), probe=False)  # fmt: skip
+    np.testing.assert_allclose(again["phi"], rec["phi"], atol=1e-5)  # same model: the probe does not change training
+    assert np.isnan(again["confidence"]).all() and np.isnan(again["divergence"]).all()
+    correct = rec["correct"].astype(bool)
+    assert ((rec["phi"] > 0) <= correct).all()  # phi > 0 (p_y > 1/2) only where the argmax is right
 
 
 # --- methods and sequences -------------------------------------------------------------------------------------

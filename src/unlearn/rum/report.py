@@ -63,7 +63,7 @@ def rum_table(records: pd.DataFrame, methods: list[str], paper: pd.DataFrame, se
         part = records[(records["scenario"] == MIX) & (records["method"] == method)]
         base, variant = parse_method(method)
         tow, gap = _stats(part["tow"]), _stats(part["mia_gap"])
-        lira, lira_gap = _stats(part["lira_tpr_1"].dropna()), _stats(part["lira_gap"].dropna())
+        lira, lira_gap = (_stats(part.get(c, pd.Series(dtype=float)).dropna()) for c in ("lira_tpr_1", "lira_gap"))
         row = {
             "method": method,
             "label": display_name(base),

@@ -83,11 +83,11 @@ def train_subset_model(spec, info, x, y, recipe, holdout: dict, *, k: int, fract
     else:
         confidence = np.full(n, np.nan)
     correct = (before.argmax(1) == y.cpu()).numpy()
-    out = {"in_mask": mask, "correct": correct, "confidence": confidence,
-           "phi": logit_confidence(before.numpy(), y.cpu().numpy())}  # fmt: skip
+    record = {"in_mask": mask, "correct": correct, "confidence": confidence,
+              "phi": logit_confidence(before.numpy(), y.cpu().numpy())}  # fmt: skip
     if test is not None:
         test_probs = predict_proba(model, test[0], batch_size, device)
-        out["phi_test"] = logit_confidence(test_probs.numpy(), test[1].cpu().numpy())
+        record["phi_test"] = logit_confidence(test_probs.numpy(), test[1].cpu().numpy())
     divergence = np.full(n, np.nan)
     if holdout.get("epochs", 0) > 0 and (~mask).any():
         tuned = copy.deepcopy(model)
@@ -96,7 +96,7 @@ def train_subset_model(spec, info, x, y, recipe, holdout: dict, *, k: int, fract
             tag=f"holdout retraining {k}")  # fmt: skip
         after = predict_proba(tuned, x, batch_size, device)
         divergence = symmetric_kl(before, after).numpy()
-    return {**out, "divergence": divergence}
+    return {**record, "divergence": divergence}
 
 
 def train_range(ks, train_one, parts_dir, key: str, log=None) -> list[dict]:
