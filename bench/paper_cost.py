@@ -3,8 +3,9 @@
     .venv/bin/python bench/paper_cost.py [--device auto|cpu|cuda] [--images 1024] [configs/paper/*.yaml]
 
 For each config: the full-recipe trainings its DAG holds (the original models, the gold `retrain`
-models, RUM's memorization subset models; counted from `snakemake -n` with configs/plan-only.yaml,
-so no dataset is needed) x the recipe's epochs x the training-set size gives training image-epochs;
+models, RUM's memorization subset models, LiRA's own shadow models; counted from `snakemake -n` with
+configs/plan-only.yaml, so no dataset is needed; a subset or shadow model counts as its share of D)
+x the recipe's epochs x the training-set size gives training image-epochs;
 one epoch of the config's model is timed here on `--images` random CIFAR-sized images with the
 config's batch size, augmentation included, and scaled to the whole set. Unlearning, feature and
 evaluation jobs (a few epochs each) are left out: the estimate is a lower bound dominated by the
@@ -49,6 +50,7 @@ def planned_trainings(config: Path) -> dict[str, int]:
         "original": int(stats.get("train_original", 0)),
         "retrain": retrain,
         "memorization_jobs": int(stats.get("rum_memorization_models", 0)),
+        "lira_jobs": int(stats.get("lira_shadows", 0)),
     }
 
 
@@ -103,24 +105,30 @@ def main() -> None:
     device = resolve_device(args.device)
     name = torch.cuda.get_device_name() if device.type == "cuda" else f"CPU, {torch.get_num_threads()} threads"
     print(f"device: {name}; epoch timed on {args.images} images, scaled to the training set\n")
-    print("| config | model | epochs | trainings (orig + retrain + memorization) | s / epoch | hours (authors' values) "
-          "| + tuned overlay: validation gold models, trial epochs | hours (tuned) |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|")
+    print("| config | model | epochs | trainings (orig + retrain + memorization + LiRA shadows) | s / epoch "
+          "| hours (authors' values) | of which LiRA shadows | + tuned overlay: validation gold models, trial epochs "
+          "| hours (tuned) |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|")
     for path in configs:
         cfg = yaml.safe_load(path.read_text())
         n = TRAIN_IMAGES[cfg["dataset"]["name"]]
         plan = planned_trainings(path)
-        per_job = int(cfg.get("rum", {}).get("memorization", {}).get("models_per_job", 0))
-        mem = plan["memorization_jobs"] * per_job * 0.5  # each subset model sees half of D
-        trainings = plan["original"] + plan["retrain"] + mem
+        mem_cfg, mia = cfg.get("rum", {}).get("memorization", {}), cfg.get("mia") or {}
+        # each subset model trains on its share of D (the schema's defaults: 70% memorization, halves for LiRA)
+        mem = min(plan["memorization_jobs"] * int(mem_cfg.get("models_per_job", 10)), int(mem_cfg.get("models", 20)))
+        mem *= float(mem_cfg.get("fraction", 0.7))
+        lira = min(plan["lira_jobs"] * int(mia.get("shadows_per_job", 8)), int(mia.get("shadows") or 0))
+        lira *= float(mia.get("fraction", 0.5))
+        trainings = plan["original"] + plan["retrain"] + mem + lira
         sec = epoch_seconds(cfg, device, args.images) * n / args.images
         hours = trainings * cfg["train"]["epochs"] * sec / 3600
+        lira_hours = lira * cfg["train"]["epochs"] * sec / 3600
         model = f"{cfg['model']['name']} x{cfg['model'].get('width', 1.0)}"
-        counts = f"{trainings:g} ({plan['original']} + {plan['retrain']} + {mem:g})"
+        counts = f"{trainings:g} ({plan['original']} + {plan['retrain']} + {mem:g} + {lira:g})"
         golds, trial_epochs = tuning_epochs(path)
         tuned = hours + (golds * cfg["train"]["epochs"] + trial_epochs) * sec / 3600
         print(f"| {path.name} | {model} | {cfg['train']['epochs']} | {counts} | {sec:.0f} | {hours:,.0f} "
-              f"| {golds}, {trial_epochs:g} | {tuned:,.0f} |")  # fmt: skip
+              f"| {lira_hours:,.1f} | {golds}, {trial_epochs:g} | {tuned:,.0f} |")  # fmt: skip
 
 
 if __name__ == "__main__":

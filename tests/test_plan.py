@@ -297,3 +297,28 @@ def test_the_closure_follows_every_import(tmp_path):
 def test_a_scripts_code_inputs_are_its_imports(script, inside, outside):
     found = {p.relative_to(REPO / "src/unlearn").as_posix() for p in codedeps.closure([REPO / f"scripts/{script}.py"])}
     assert set(inside) <= found and not set(outside) & found
+
+
+# ---- LiRA's shadow models -----------------------------------------------------------------------------------------
+def test_lira_shadows_reuse_the_memorization_models_else_its_own_else_none():
+    rum = plan_of(tiny_config("tiny_rum"))
+    assert rum.lira_shadows == rum.experiment("rum").memorization_models(rum), "RUM's subset models, no training"
+    assert plan_of(tiny()).lira_shadows == [], "no shadows configured: no LiRA"
+    own = plan_of(tiny(mia={"shadows": 5, "shadows_per_job": 2}))
+    assert own.lira_batches == [(0, 1), (2, 3), (4, 4)]
+    assert own.lira_shadows == [f"{RUN}/lira/shadows_{a}-{b}.npz" for a, b in ((0, 1), (2, 3), (4, 4))]
+    cfg = tiny_config("tiny_rum")
+    both = plan_of({**cfg, "mia": {"shadows": 4}})
+    assert both.lira_shadows == ["results/tinyrum/run/lira/shadows_0-3.npz"], "its own take precedence"
+    assert plan_of({**cfg, "mia": {"lira": False}}).lira_shadows == []
+    assert plan_of({**cfg, "mia": {"lira": False, "shadows": 4}}).lira_shadows == [], "off: nothing trained"
+
+
+@pytest.mark.parametrize("mia, field", [({"shadows": 1}, "mia.shadows"), ({"fraction": 1.0}, "mia.fraction"),
+                                        ({"min_models": 1}, "mia.min_models"), ({"shadow": 4}, "mia")])  # fmt: skip
+def test_a_bad_mia_section_names_its_field(mia, field):
+    from unlearn.config import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        plan_of(tiny(mia=mia))
+    assert field in str(err.value) and "\n" not in str(err.value).strip()

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pandas as pd
 import pytest
 import yaml
@@ -60,6 +61,33 @@ def test_every_table_and_figure_is_written(workdir):
     assert "\\begin{tabular}" in (workdir / "results/tiny/tables/baselines.tex").read_text()
     assert (workdir / "results/tiny/figures/baselines.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (workdir / "results/tiny/figures/baselines.pdf").read_bytes()[:5] == b"%PDF-"
+
+
+def test_lira_runs_on_its_own_shadows_and_its_cells_are_the_recomputed_attack(workdir):
+    """mia: {shadows: 4} trains 4 shadows in 2 jobs; the evaluate job's LiRA numbers for the original on
+    (subclass, seed 0) equal the attack recomputed here from the shadow files, the model's outputs and the forget
+    set; the baselines table's cell is the mean of the two seeds' records."""
+    from unlearn import lira as L
+    from unlearn.evaluation import load_records
+
+    run = workdir / "results/tiny/run"
+    shadows = L.load_shadows([run / "lira/shadows_0-1.npz", run / "lira/shadows_2-3.npz"])
+    labels = np.load(run / "labels.npz")
+    assert shadows["in_mask"].shape == (4, len(labels["train"])) and shadows["phi_test"].shape[1] == len(labels["test"])
+    assert 0.45 < shadows["in_mask"].mean() < 0.55, "random halves"
+    probs = np.load(run / "models/original/s0.probs.npz")
+    forget = json.loads((run / "forget/subclass/s0.json").read_text())["indices"]
+    phi_tr = L.logit_confidence(probs["train"], labels["train"])
+    phi_te = L.logit_confidence(probs["test"], labels["test"])
+    expected = L.lira(phi_tr, phi_te, shadows, forget, min_models=8)
+    records = {(r["method"], r["seed"]): r for r in load_records([run / f"metrics/subclass/s{s}.json" for s in (0, 1)])}
+    rec = records[("original", 0)]
+    assert rec["lira_tpr_1"] == expected["offline"]["tpr_1"] and rec["lira_auc"] == expected["offline"]["auc"]
+    assert rec["lira_online_tpr_1"] == expected["online"]["tpr_1"] and rec["lira_shadows"] == 4
+    csv = pd.read_csv(workdir / "results/tiny/tables/baselines.csv")
+    cell = csv[(csv["scenario"] == "subclass") & (csv["method"] == "original")]["lira_tpr_1_mean"].iloc[0]
+    assert cell == pytest.approx((rec["lira_tpr_1"] + records[("original", 1)]["lira_tpr_1"]) / 2)
+    assert "LiRA TPR@1%FPR" in (workdir / "results/tiny/tables/baselines.md").read_text()
 
 
 def test_every_job_has_a_log_and_a_benchmark(workdir):

@@ -110,8 +110,8 @@ def regime_claims(
             bound = lira_bound(round(float(part["n_forget"].mean())))
             add(f"lira_regime.{scenario}",
                 f"{KIND_TITLES.get(kind, kind.replace('_', '-').capitalize())} ({scenario}): LiRA's TPR at 1% FPR is "
-                f"near the FPR for the gold model (≤ {bound:.3f}, the 97.5% binomial bound for |D_f|) and above that "
-                "for the original", "gold ≈ FPR, original ≫ FPR",
+                f"near the FPR for the gold model (≤ {bound:.3f}, the 97.5% binomial bound at this D_f size) and above "
+                "that for the original", "gold ≈ FPR, original ≫ FPR",
                 f"original {o_l.mean():.3f} vs gold {g_l.mean():.3f}",
                 C.combine([C.level(g_l, bound, at_most=True, what="gold LiRA TPR@1%"),
                            C.level(o_l, bound, at_most=False, what="original LiRA TPR@1%")],
