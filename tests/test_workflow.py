@@ -94,8 +94,9 @@ def test_every_job_has_a_log_and_a_benchmark(workdir):
     run = workdir / "results/tiny/run"
     logs = list((run / "logs").rglob("*.log"))
     benchmarks = list((run / "benchmarks").rglob("*.tsv"))
-    # data, forget sets, originals, unlearn, evaluate (per scenario x seed), table, figure, regime, comparison
-    n_jobs = 1 + 4 + 2 + 4 * 7 + 4 + 2 + 2
+    # data, forget sets, originals, unlearn, evaluate (per scenario x seed), table, figure, regime, comparison,
+    # LiRA's two shadow jobs
+    n_jobs = 1 + 4 + 2 + 4 * 7 + 4 + 2 + 2 + 2
     assert len(logs) == n_jobs and len(benchmarks) == n_jobs
     assert "finetune on subclass seed 1" in (run / "logs/unlearn/subclass_s1_finetune.log").read_text()
 
