@@ -100,3 +100,19 @@ def evaluated_models(wildcards):
 
 def evaluated_inputs(wildcards):
     return PLAN.model_files(wildcards.scenario, wildcards.seed)
+
+
+def ulira_models(wildcards):
+    """The models of an evaluation whose U-LiRA runs (their unlearned shadows: ulira_files, in this order)."""
+    return PLAN.ulira_models(wildcards.scenario, wildcards.seed)
+
+
+def ulira_files(wildcards):
+    return [PLAN.ulira_file(wildcards.scenario, wildcards.seed, m) for m in ulira_models(wildcards)]
+
+
+def ulira_inputs(wildcards):
+    """A U-LiRA unlearning job reads what the method's test job reads (the tuned values, the forget set), not the
+    original model: it unlearns the shadow originals."""
+    files = PLAN.unlearn_inputs(wildcards.method, wildcards.scenario, wildcards.seed)
+    return {k: v for k, v in files.items() if k != "original"}

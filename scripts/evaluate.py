@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 
-from unlearn.evaluation import evaluate, summarize
+from unlearn.evaluation import evaluate, summarize, ulira_fields
 from unlearn.forget import forgotten_test_mask
 from unlearn.io import load_json, save_json, setup_logging
 from unlearn.lira import load_shadows
@@ -29,16 +29,24 @@ shadows = load_shadows(list(snakemake.input["shadows"])) if len(snakemake.input[
 if shadows is not None and shadows["in_mask"].shape[1] != len(train_y):
     raise ValueError(f"LiRA shadows cover {shadows['in_mask'].shape[1]} samples of D, the labels {len(train_y)}")
 lira = {"shadows": shadows, "lira_min_models": int(snakemake.params["lira_min_models"])}
+# U-LiRA: each listed model's unlearned shadows (mia.unlearned_shadows)
+ulira = dict(zip(snakemake.params["ulira_models"], snakemake.input["ulira"], strict=True))
 gold_name = models[0]
 gold = summarize(probs[gold_name], train_y, test_y, forget_idx, forgotten, seed, **lira)
 records = []
 for model in models:
     record = evaluate(probs[model], probs[gold_name], train_y, test_y, forget_idx, forgotten, seed, gold_summary=gold,
                       **lira)  # fmt: skip
+    if model in ulira:
+        with np.load(ulira[model]) as f:
+            unlearned = {"in_mask": f["in_mask"], "phi": f["phi"]}
+        record.update(ulira_fields(probs[model], probs[gold_name], train_y, forget_idx, unlearned,
+                                   lira["lira_min_models"]))  # fmt: skip
     seconds = runs[model]["seconds"] if model in runs else None
     seconds = float("nan") if seconds is None else seconds  # the originals, the network before a departure
     record.update({"scenario": w["scenario"], "seed": seed, "method": model, "seconds": seconds})
-    keys = ("method", "acc_forget", "acc_retain", "acc_test", "tow", "mia_efficacy", "lira_tpr_1", "lira_auc")
+    keys = ("method", "acc_forget", "acc_retain", "acc_test", "tow", "mia_efficacy", "lira_tpr_1", "lira_auc",
+            "ulira_auc")  # fmt: skip
     log.info("%s", json.dumps({k: record[k] for k in keys if k in record}))
     records.append(record)
 save_json(records, snakemake.output[0])

@@ -9,7 +9,7 @@ from unlearn.checkpoints import data_info, load_bundle, load_model, save_model, 
 from unlearn.io import load_json, save_json, setup_logging
 from unlearn.methods.base import UnlearnData
 from unlearn.training import Resume, resolve_device, seed_everything
-from unlearn.tuning import apply, chosen_values
+from unlearn.tuning import tuned_values
 
 log = setup_logging(snakemake.log[0], "unlearn", torch_job=True)
 set_threads(snakemake.threads)
@@ -18,9 +18,8 @@ seed, method, hp = int(w["seed"]), w["method"], dict(snakemake.params["hp"])
 if snakemake.input.get("tuned"):  # the choices made on the validation forget sets (rules/tuning.smk)
     tuned = snakemake.input["tuned"]
     records = [load_json(p) for p in ([tuned] if isinstance(tuned, str) else tuned)]
-    chosen = {r["method"]: chosen_values(r, r["method"]) for r in records}
     module = snakemake.params["module"]
-    hp = apply(method, module, hp, chosen, methods.tune_from(module))
+    hp, chosen = tuned_values(method, module, hp, records, methods.tune_from(module))
     log.info("tuned values (%s): %s", ", ".join(f"{r['method']} on {r['scenario']}" for r in records), chosen)
 device = resolve_device(snakemake.config["device"], snakemake.config["speed"])
 bundle = load_bundle(snakemake.input["data"])

@@ -144,3 +144,21 @@ def test_a_stale_planted_bug_is_shown_with_the_line_it_moved_to(monkeypatch):
     assert mutants.stale_report(mutants.MUTANTS) == []
     with pytest.raises(SystemExit, match=r"renamed: its snippet occurs 0 times .* --stale shows the nearest lines"):
         mutants.check([moved])
+
+
+def test_attack_agreement_marks_which_attack_catches_each_model():
+    """|D_f| = 100: the binomial bound at 1% FPR is 3/100 (Binomial(100, 0.01)'s 97.5% quantile is 3).
+    A: the population attacks pass it (efficacy 0.04 below gold, entropy 0.04 above), LiRA catches it (0.05);
+    B: MIA-efficacy catches it (0.10 below), LiRA does not (0.03 is not above the bound); C: neither."""
+    import attack_agreement
+
+    def row(method, eff, ent, tpr):
+        return {"scenario": "s", "method": method, "mia_efficacy_mean": eff, "mia_entropy_mean": ent,
+                "lira_tpr_1_mean": tpr, "lira_online_tpr_1_mean": tpr}  # fmt: skip
+
+    table = pd.DataFrame([row("retrain", 0.50, 0.30, 0.01), row("A", 0.46, 0.34, 0.05), row("B", 0.40, 0.30, 0.03),
+                          row("C", 0.50, 0.30, 0.0)])  # fmt: skip
+    out = attack_agreement.agreement(table, {"s": 100})
+    assert out["method"].tolist() == ["A", "B", "C"] and (out["bound"] == "0.030").all()
+    assert out["agreement"].tolist() == ["LiRA only", "population only", "neither"]
+    assert out["caught by"].tolist() == ["LiRA", "efficacy", "–"]

@@ -144,3 +144,34 @@ def test_the_evaluation_record_carries_lira_and_its_gap_to_gold():
     again = evaluate(g, g, train_y, test_y, forget, [], 0, gold_summary=gold, shadows=sh, lira_min_models=2)
     assert summary_from_record(again)["lira"] == gold["lira"]
     assert "lira_auc" not in evaluate(u, g, train_y, test_y, forget, [], 0)  # no shadows: no LiRA keys
+
+
+def test_ulira_tells_an_unlearned_model_that_still_remembers_from_the_gold_one():
+    """4 unlearned shadows over a D_f of 3 examples: shadows 0-1 trained on them and unlearned them (phi 2 +- 1),
+    shadows 2-3 never saw them (phi 0 +- 1). An unlearned model at phi 2 scores log N(2; 2, 1) - log N(2; 0, 1) = 2,
+    the gold model at phi 0 scores -2: AUC 1. A model that looks like the gold one is not told apart: AUC 0.5."""
+    in_mask = np.zeros((4, 5), dtype=bool)
+    in_mask[:2, :3] = True
+    phi = np.where(in_mask, 2.0, 0.0) + np.array([-1.0, 1.0, -1.0, 1.0])[:, None]
+    sh = {"in_mask": in_mask, "phi": phi}
+    forget = [0, 1, 2]
+    caught = L.ulira(np.full(5, 2.0), np.zeros(5), sh, forget, min_models=2)
+    assert caught == {"auc": 1.0, "tpr_1": 1.0, "tpr_01": 1.0, "n_unscored": 0}
+    assert L.ulira(np.zeros(5), np.zeros(5), sh, forget, min_models=2)["auc"] == 0.5
+    # the masks swapped: the unlearned model now looks like the never-trained shadows
+    assert L.ulira(np.full(5, 2.0), np.zeros(5), {**sh, "in_mask": ~in_mask}, forget, min_models=2)["auc"] == 0.0
+
+
+def test_ulira_record_keys():
+    from unlearn.evaluation import ulira_fields
+
+    in_mask = np.zeros((4, 5), dtype=bool)
+    in_mask[:2, :3] = True
+    phi = np.where(in_mask, 2.0, 0.0) + np.array([-1.0, 1.0, -1.0, 1.0])[:, None]
+
+    def probs(v):  # two classes, label 0: p_y = sigmoid(phi)
+        p = 1 / (1 + np.exp(-np.full(5, float(v))))
+        return {"train": np.stack([p, 1 - p], axis=1)}
+
+    rec = ulira_fields(probs(2.0), probs(0.0), np.zeros(5, dtype=int), [0, 1, 2], {"in_mask": in_mask, "phi": phi}, 2)
+    assert rec == {"ulira_auc": 1.0, "ulira_tpr_1": 1.0, "ulira_tpr_01": 1.0, "ulira_unscored": 0, "ulira_shadows": 4}

@@ -303,7 +303,7 @@ def test_a_scripts_code_inputs_are_its_imports(script, inside, outside):
 def test_lira_shadows_reuse_the_memorization_models_else_its_own_else_none():
     rum = plan_of(tiny_config("tiny_rum"))
     assert rum.lira_shadows == rum.experiment("rum").memorization_models(rum), "RUM's subset models, no training"
-    assert plan_of(tiny()).lira_shadows == [], "no shadows configured: no LiRA"
+    assert plan_of(tiny(mia={})).lira_shadows == [], "no shadows configured: no LiRA"
     own = plan_of(tiny(mia={"shadows": 5, "shadows_per_job": 2}))
     assert own.lira_batches == [(0, 1), (2, 3), (4, 4)]
     assert own.lira_shadows == [f"{RUN}/lira/shadows_{a}-{b}.npz" for a, b in ((0, 1), (2, 3), (4, 4))]
@@ -321,4 +321,32 @@ def test_a_bad_mia_section_names_its_field(mia, field):
 
     with pytest.raises(ConfigError) as err:
         plan_of(tiny(mia=mia))
+    assert field in str(err.value) and "\n" not in str(err.value).strip()
+
+
+def test_ulira_jobs_default_to_the_baselines_methods_on_every_scenario_and_the_first_seed():
+    plan = plan_of(tiny(mia={"shadows": 2, "unlearned_shadows": {"models": 3}}))
+    assert plan.ulira_originals == [f"{RUN}/ulira/originals/m{k}.pt" for k in range(3)]
+    methods = ["finetune", "neggrad", "neggrad_plus", "random_label", "amnesiac", "bad_teacher"]
+    assert plan.ulira == {"models": 3, "methods": methods, "scenarios": ["fullclass", "subclass"], "seeds": [0]}
+    assert plan.ulira_models("subclass", 0) == methods and plan.ulira_models("subclass", 1) == []
+    only = plan_of(tiny(mia={"unlearned_shadows": {"models": 2, "methods": ["neggrad"], "scenarios": ["subclass"],
+                                                   "seeds": [1]}}))  # fmt: skip
+    assert only.ulira_models("subclass", 1) == ["neggrad"] and only.ulira_models("fullclass", 1) == []
+    assert only.ulira_file("subclass", 1, "neggrad") == f"{RUN}/ulira/subclass/s1/neggrad.npz"
+    assert plan_of(tiny(mia={"lira": False, "unlearned_shadows": {"models": 2}})).ulira == {}
+
+
+@pytest.mark.parametrize("ulira, field", [({"methods": ["tmu"]}, "mia.unlearned_shadows.methods"),
+                                          ({"methods": ["nope"]}, "mia.unlearned_shadows.methods"),
+                                          ({"scenarios": ["nope"]}, "mia.unlearned_shadows.scenarios"),
+                                          ({"seeds": [7]}, "mia.unlearned_shadows.seeds")])  # fmt: skip
+def test_a_bad_ulira_section_names_its_field(ulira, field):
+    from unlearn.config import ConfigError
+
+    cfg = tiny(mia={"unlearned_shadows": {"models": 2, **ulira}})
+    if ulira.get("methods") == ["tmu"]:
+        cfg["methods"] = {**cfg["methods"], "tmu": {"epochs": 1, "lr": 0.02}}
+    with pytest.raises(ConfigError) as err:
+        plan_of(cfg)
     assert field in str(err.value) and "\n" not in str(err.value).strip()

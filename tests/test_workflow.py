@@ -88,6 +88,16 @@ def test_lira_runs_on_its_own_shadows_and_its_cells_are_the_recomputed_attack(wo
     cell = csv[(csv["scenario"] == "subclass") & (csv["method"] == "original")]["lira_tpr_1_mean"].iloc[0]
     assert cell == pytest.approx((rec["lira_tpr_1"] + records[("original", 1)]["lira_tpr_1"]) / 2)
     assert "LiRA TPR@1%FPR" in (workdir / "results/tiny/tables/baselines.md").read_text()
+    # U-LiRA: finetune on seed 0 only (both scenarios), from its two unlearned shadows
+    unlearned = np.load(run / "ulira/subclass/s0/finetune.npz")
+    assert unlearned["phi"].shape == (2, len(labels["train"]))
+    tuned = np.load(run / "models/subclass/s0/finetune.probs.npz")
+    gold = np.load(run / "models/subclass/s0/retrain.probs.npz")
+    u = L.ulira(L.logit_confidence(tuned["train"], labels["train"]), L.logit_confidence(gold["train"], labels["train"]),
+                {"in_mask": unlearned["in_mask"], "phi": unlearned["phi"]}, forget, min_models=8)  # fmt: skip
+    assert records[("finetune", 0)]["ulira_auc"] == pytest.approx(u["auc"], nan_ok=True)
+    assert records[("finetune", 0)]["ulira_shadows"] == 2
+    assert "ulira_auc" not in records[("finetune", 1)] and "ulira_auc" not in records[("neggrad", 0)]
 
 
 def test_every_job_has_a_log_and_a_benchmark(workdir):
@@ -95,8 +105,8 @@ def test_every_job_has_a_log_and_a_benchmark(workdir):
     logs = list((run / "logs").rglob("*.log"))
     benchmarks = list((run / "benchmarks").rglob("*.tsv"))
     # data, forget sets, originals, unlearn, evaluate (per scenario x seed), table, figure, regime, comparison,
-    # LiRA's two shadow jobs
-    n_jobs = 1 + 4 + 2 + 4 * 7 + 4 + 2 + 2 + 2
+    # LiRA's two shadow jobs, U-LiRA's two shadow originals and two unlearning jobs (one per scenario)
+    n_jobs = 1 + 4 + 2 + 4 * 7 + 4 + 2 + 2 + 2 + 4
     assert len(logs) == n_jobs and len(benchmarks) == n_jobs
     assert "finetune on subclass seed 1" in (run / "logs/unlearn/subclass_s1_finetune.log").read_text()
 

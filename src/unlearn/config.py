@@ -256,6 +256,24 @@ def _check_fine(name: str, spec: dict, data: DatasetFacts) -> None:
         raise ConfigError(f"config error: scenarios.{name}.fine: {fine} is out of range 0..{len(data.fine_names) - 1}")
 
 
+def _check_ulira(config: dict) -> None:
+    """mia.unlearned_shadows: configured methods a forget set can be unlearned with alone, known scenarios, seeds."""
+    cfg = (config.get("mia") or {}).get("unlearned_shadows") or {}
+    if not cfg.get("models"):
+        return
+    field = "config error: mia.unlearned_shadows"
+    for name in cfg.get("methods") or []:
+        if name not in config["methods"] or name in ("retrain", "tmu"):
+            raise ConfigError(f"{field}.methods: '{name}' must be a method configured under `methods` (not retrain "
+                              "or tmu: U-LiRA unlearns each shadow's part of D_f with the method alone)")  # fmt: skip
+    for name in cfg.get("scenarios") or []:
+        if name not in config["scenarios"]:
+            raise ConfigError(f"{field}.scenarios: '{name}' is not a `scenarios` entry")
+    for seed in cfg.get("seeds") or []:
+        if seed not in config["seeds"]:
+            raise ConfigError(f"{field}.seeds: {seed} is not one of `seeds` {config['seeds']}")
+
+
 def check_semantics(config: dict) -> DatasetFacts:
     """The checks a schema cannot express: the core's here, each experiment's in its package (plugins.py).
     Reads the config, never changes it; returns what it learnt of the dataset."""
@@ -275,6 +293,7 @@ def check_semantics(config: dict) -> DatasetFacts:
             forget.forget_size(spec, counts)
         except forget.ScenarioError as exc:
             raise ConfigError(f"config error: scenarios.{name}.{exc}") from None
+    _check_ulira(config)
     for experiment in discover():
         if experiment.active(config):
             try:

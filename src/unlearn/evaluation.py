@@ -80,6 +80,15 @@ def lira_fields(summary: dict, prefix: str = "") -> dict:
     return out
 
 
+def ulira_fields(probs_u: dict, probs_g: dict, train_y, forget_idx, shadows: dict, min_models: int = 8) -> dict:
+    """U-LiRA's record keys for a model with unlearned shadows (lira.ulira): ulira_auc, ulira_tpr_1, ulira_tpr_01
+    (the model's D_f against the gold model's D_f), ulira_unscored, ulira_shadows."""
+    phi_u, phi_g = L.logit_confidence(probs_u["train"], train_y), L.logit_confidence(probs_g["train"], train_y)
+    out = L.ulira(phi_u, phi_g, shadows, forget_idx, min_models)
+    fields = {f"ulira_{k}": v for k, v in out.items() if k != "n_unscored"}
+    return {**fields, "ulira_unscored": out["n_unscored"], "ulira_shadows": len(shadows["in_mask"])}
+
+
 def load_records(paths) -> list[dict]:
     """The records of every model in the given metrics files (one list per (scenario, seed))."""
     from .io import load_json

@@ -77,6 +77,9 @@ PRODUCERS = [
     (r"/forget/[^/]+/s\d+\.json$", "forget_set"),
     (r"/tuning/", "tune"),
     (r"/rum/memorization/", "rum_memorization_models"),
+    (r"/lira/shadows_", "lira_shadows"),
+    (r"/ulira/originals/", "ulira_original"),
+    (r"/ulira/[^/]+/s\d+/", "ulira_unlearn"),
     (r"/tmu/[^/]+/s\d+/features", "tmu_features"),
     (r"/tmu/[^/]+/s\d+/partition", "tmu_partition"),
 ]

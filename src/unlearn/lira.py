@@ -33,6 +33,7 @@ from scipy.stats import norm
 
 FPRS = {"tpr_1": 0.01, "tpr_01": 0.001}
 SHADOW_SEED = 20_000  # model k of LiRA's own shadows (`mia.shadows`) trains on subset k seeded SHADOW_SEED + k
+ULIRA_SEED = 30_000  # U-LiRA's shadow originals (`mia.unlearned_shadows`), likewise
 KEYS = ("in_mask", "phi", "phi_test")
 TINY = 1e-45  # the reference code's floor inside both logs
 
@@ -157,3 +158,23 @@ def load_shadows(paths) -> dict:
         if missing:
             raise ValueError(f"{p}: no {', '.join(missing)} (trained before LiRA; delete it to retrain)")
     return {k: np.concatenate([part[k] for part in parts]) for k in KEYS}
+
+
+def ulira(phi_u: np.ndarray, phi_g: np.ndarray, shadows: dict, forget_idx, min_models: int = 8) -> dict:
+    """U-LiRA (Hayes et al. 2024): can a per-example test tell the unlearned model from the gold one on D_f?
+
+    shadows: U shadow originals, each trained on its random share S_u of D and then unlearned by the method under
+    test on D_f & S_u (with S_u minus D_f as its retain set): {"in_mask": U x N (S_u), "phi": U x N (phi after
+    unlearning)}. For each example i of D_f, the shadows that trained on i and unlearned it give the "unlearned"
+    Gaussian, those that never saw i the "retrained" one (both went through the same unlearning run). Each model's
+    phi_i is scored by the likelihood ratio unlearned / retrained (`online_score`); members: the unlearned model's
+    D_f scores, non-members: the gold model's. Returns {auc, tpr_1, tpr_01, n_unscored}: AUC 0.5 and TPR at the
+    FPR mean the unlearning looks like retraining to this attack."""
+    forget_idx = np.asarray(forget_idx, dtype=np.int64)
+    fit = fit_shadows(np.asarray(shadows["phi"])[:, forget_idx], np.asarray(shadows["in_mask"], bool)[:, forget_idx],
+                      min_models)  # fmt: skip
+    s_u = online_score(np.asarray(phi_u)[forget_idx], fit)
+    s_g = online_score(np.asarray(phi_g)[forget_idx], fit)
+    out = attack_metrics(s_u, s_g)
+    out["n_unscored"] = int((fit["n_out"] == 0).sum())
+    return out

@@ -159,6 +159,34 @@ class Plan:
                 return list(files)
         return []
 
+    # -- U-LiRA (mia.unlearned_shadows) ----------------------------------------------------------------------
+    @cached_property
+    def ulira(self) -> dict:
+        """{models, methods, scenarios, seeds} of U-LiRA with the defaults resolved; {} when it is off."""
+        mia = self.config.get("mia") or {}
+        cfg = mia.get("unlearned_shadows") or {}
+        if not mia.get("lira", True) or not cfg.get("models"):
+            return {}
+        base = self.settings("baselines").get("methods") or self.config.get("baselines") or list(self.config["methods"])
+        methods = cfg.get("methods") or [m for m in base if m not in ("retrain", "tmu")]
+        return {"models": int(cfg["models"]), "methods": list(methods),
+                "scenarios": list(cfg.get("scenarios") or self.config["scenarios"]),
+                "seeds": list(cfg.get("seeds") or self.seeds[:1])}  # fmt: skip
+
+    @cached_property
+    def ulira_originals(self) -> list[str]:
+        return [f"{self.run}/ulira/originals/m{k}.pt" for k in range(self.ulira.get("models", 0))]
+
+    def ulira_file(self, scenario: str, seed, method: str) -> str:
+        return f"{self.run}/ulira/{scenario}/s{seed}/{method}.npz"
+
+    def ulira_models(self, scenario: str, seed) -> list[str]:
+        """The models of (scenario, seed) whose U-LiRA runs (in evaluation order)."""
+        u = self.ulira
+        if not u or scenario not in u["scenarios"] or int(seed) not in u["seeds"]:
+            return []
+        return [m for m in self.models(scenario, seed) if m in u["methods"]]
+
     def unlearn_inputs(self, method: str, scenario: str, seed) -> dict[str, str]:
         """Retrain starts from scratch; every other method from the original model of that seed."""
         files = {"data": f"{self.run}/data.pt", "forget": self.forget_file(scenario, seed)}

@@ -32,6 +32,7 @@ BASELINE_COLUMNS = [
     ("lira_tpr_01", "LiRA TPR@0.1%FPR", 1, 3),
     ("lira_online_tpr_1", "LiRA-online TPR@1%FPR", 1, 3),
     ("lira_gap", "LiRA TPR@1% gap", 1, 3),
+    ("ulira_auc", "U-LiRA AUC", 1, 3),  # U-LiRA (mia.unlearned_shadows): unlearned vs gold on D_f; 0.5 ideal
     ("tow", "ToW", 1, 3),
     ("tow_mia", "ToW-MIA", 1, 3),
     ("seconds", "Time (s)", 1, 2),

@@ -134,6 +134,13 @@ def chosen_values(choice: dict, method: str) -> dict:
     return dict(choice["chosen"]["point"])
 
 
+def tuned_values(name: str, module: str, hp: dict, records: list[dict], tune_from: tuple | None = None):
+    """(hp with the tuning records' choices applied, {method: chosen point}): what an unlearning job of `name`
+    runs with, given the records its `tuned` input names (scripts/unlearn.py, scripts/ulira_unlearn.py)."""
+    chosen = {r["method"]: chosen_values(r, r["method"]) for r in records}
+    return apply(name, module, hp, chosen, tune_from), chosen
+
+
 def apply(name: str, module: str, hp: dict, chosen: dict[str, dict], tune_from: tuple | None = None) -> dict:
     """A job's configured hyperparameters with the chosen ones on top: a sequence's steps each take their
     method's choice; a method tuned as another (`tune_from`: TMU's `hard` names it) takes that method's."""
