@@ -70,7 +70,8 @@ def main(argv=None) -> int:
         recs = pd.read_json(next((metrics / scenario).glob("s*.json")))
         n_forget[scenario] = int(recs["n_forget"].iloc[0])
     out = agreement(table, n_forget)
-    text = out.to_markdown(index=False) + "\n\n" + out["agreement"].value_counts().to_string() + "\n"
+    counts = out["agreement"].value_counts().to_string()
+    text = out.to_markdown(index=False, disable_numparse=True) + "\n\n" + counts + "\n"
     print(text)
     if args.md:
         args.md.write_text(text)
