@@ -138,8 +138,9 @@ def test_changing_one_method_reruns_only_that_method(workdir):
     cfg = yaml.safe_load((workdir / "tiny.yaml").read_text())
     cfg["methods"]["finetune"]["lr"] = 0.03
     write_config(workdir, cfg)
-    assert planned_jobs(workdir) == {"unlearn": 4, "evaluate": 4, "baselines_table": 1, "baselines_figure": 1,
-                                     "regime": 1, "paper_comparison": 1, "all": 1}  # fmt: skip
+    # finetune's 4 jobs and, since U-LiRA tests finetune on seed 0, its 2 unlearned-shadow jobs
+    assert planned_jobs(workdir) == {"unlearn": 4, "ulira_unlearn": 2, "evaluate": 4, "baselines_table": 1,
+                                     "baselines_figure": 1, "regime": 1, "paper_comparison": 1, "all": 1}  # fmt: skip
     models = workdir / "results/tiny/run/models/subclass/s0"
     before = {m: (models / f"{m}.pt").stat().st_mtime_ns for m in ("finetune", "neggrad")}
     snakemake(workdir)
