@@ -12,6 +12,8 @@ model's, and whether each attack *catches* the model, by rules fixed before any 
 
 `agreement`: "both catch", "neither", "LiRA only" (the population attacks pass a model LiRA catches) or
 "population only". The gold model's rows are the reference and are left out. Means over seeds, as the table.
+Below it: the regime check of each scenario (comparison.py's `lira_regime` claim, on the run's per-seed records:
+the gold model near the FPR, the original above the bound), as the `regime` rule judges it.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from unlearn.comparison import lira_bound
+from unlearn.comparison import lira_bound, regime_claims
+from unlearn.evaluation import load_records
+from unlearn.io import load_json
 
 MIA_MARGIN = 0.05
 
@@ -64,14 +68,19 @@ def main(argv=None) -> int:
     parser.add_argument("--md", type=Path, help="also write the table as Markdown")
     args = parser.parse_args(argv)
     table = pd.read_csv(args.table)
-    metrics = args.table.parents[1] / "run" / "metrics"
-    n_forget = {}
-    for scenario in table["scenario"].unique():
-        recs = pd.read_json(next((metrics / scenario).glob("s*.json")))
-        n_forget[scenario] = int(recs["n_forget"].iloc[0])
+    run = args.table.parents[1] / "run"
+    scenarios = list(table["scenario"].unique())
+    records = pd.DataFrame(load_records(sorted(p for sc in scenarios for p in (run / "metrics" / sc).glob("s*.json"))))
+    n_forget = {sc: int(records.loc[records["scenario"] == sc, "n_forget"].iloc[0]) for sc in scenarios}
+    kinds = {sc: load_json(next((run / "forget" / sc).glob("s*.json")))["spec"]["kind"] for sc in scenarios}
     out = agreement(table, n_forget)
     counts = out["agreement"].value_counts().to_string()
-    text = out.to_markdown(index=False, disable_numparse=True) + "\n\n" + counts + "\n"
+    no_fit = pd.DataFrame({"train_acc": [float("nan")], "test_acc": [float("nan")]})  # only the LiRA rows are kept
+    regime = [c for c in regime_claims(records, no_fit, kinds, None) if ".lira_regime." in c.id]
+    lines = ["| claim | ours | verdict | basis |", "|---|---|---|---|"]
+    lines += [f"| {c.claim} | {c.ours} | {c.judgement.verdict} | {c.judgement.basis} |" for c in regime]
+    text = (out.to_markdown(index=False, disable_numparse=True) + "\n\n" + counts + "\n\n" + "\n".join(lines)
+            + "\n")  # fmt: skip
     print(text)
     if args.md:
         args.md.write_text(text)

@@ -6,7 +6,9 @@
 
 Wall-clock quantities differ from run to run and are left out: columns whose name says time (seconds, speed-up)
 and the claims rows that compare timings. Every other cell must match (numbers within 1e-9 relative). Prints a
-Markdown table (file, cells compared, cells differing) and exits 1 when anything differs.
+Markdown table (file, cells compared, cells differing) and exits 1 when anything differs. `--added-columns`: a
+change that only adds columns (a new metric) passes when the old file's columns are all there and unchanged; the
+added ones are listed.
 """
 
 from __future__ import annotations
@@ -35,10 +37,13 @@ def _same(a, b) -> bool:
     return str(a) == str(b)
 
 
-def compare_csv(old: Path, new: Path) -> tuple[int, list[str]]:
-    """(cells compared, descriptions of the cells that differ)."""
+def compare_csv(old: Path, new: Path, added_columns: bool = False) -> tuple[int, list[str]]:
+    """(cells compared, descriptions of the cells that differ). added_columns: compare the old file's columns only,
+    when the new file has them all (and the same rows)."""
     a = pd.read_csv(old, keep_default_na=False, na_values=[""])
     b = pd.read_csv(new, keep_default_na=False, na_values=[""])
+    if added_columns and set(a.columns) <= set(b.columns) and len(a) == len(b):
+        b = b[list(a.columns)]
     if list(a.columns) != list(b.columns) or len(a) != len(b):
         return 0, [f"{old.name}: shape or columns differ ({a.shape} vs {b.shape})"]
     if "id" in a.columns:
@@ -59,6 +64,7 @@ def main(argv=None) -> int:
     parser.add_argument("old", type=Path)
     parser.add_argument("new", type=Path)
     parser.add_argument("--glob", default="*.csv", help="which files of OLD to compare (e.g. one paper's)")
+    parser.add_argument("--added-columns", action="store_true", help="NEW may add columns; OLD's are compared")
     args = parser.parse_args(argv)
     rows, problems = [], []
     for old in sorted(args.old.glob(args.glob)):
@@ -66,8 +72,12 @@ def main(argv=None) -> int:
         if not new.exists():
             problems.append(f"{old.name}: missing from {args.new}")
             continue
-        n, diffs = compare_csv(old, new)
+        n, diffs = compare_csv(old, new, args.added_columns)
         rows.append(f"| {old.name} | {n} | {len(diffs)} |")
+        if args.added_columns:
+            extra = [c for c in pd.read_csv(new, nrows=0).columns if c not in pd.read_csv(old, nrows=0).columns]
+            if extra:
+                print(f"{old.name}: added columns {', '.join(extra)}", file=sys.stderr)
         problems += diffs
     print("| file | cells compared | cells differing |\n|---|---:|---:|\n" + "\n".join(rows))
     for p in problems[:50]:

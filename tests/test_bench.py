@@ -65,6 +65,22 @@ def test_snapshot_diff_ignores_wall_clock_and_catches_a_changed_number(tmp_path,
     assert "baselines.csv row 1 tow_mean: 0.812 vs 0.813" in capsys.readouterr().err
 
 
+def test_snapshot_diff_accepts_added_columns_only_when_asked(tmp_path, capsys):
+    old = _snapshot(tmp_path / "old", 0.812, 2.5, "0.01 s")
+    new = _snapshot(tmp_path / "new", 0.812, 2.5, "0.01 s")
+    table = pd.read_csv(new / "baselines.csv")
+    table["lira_auc_mean"] = 0.5
+    table.to_csv(new / "baselines.csv", index=False)
+    assert snapshot_diff.main([str(old), str(new)]) == 1, "a new column is a difference by default"
+    capsys.readouterr()
+    assert snapshot_diff.main([str(old), str(new), "--added-columns"]) == 0
+    captured = capsys.readouterr()
+    assert "| baselines.csv | 4 | 0 |" in captured.out and "added columns lira_auc_mean" in captured.err
+    table.loc[1, "tow_mean"] = 0.9
+    table.to_csv(new / "baselines.csv", index=False)
+    assert snapshot_diff.main([str(old), str(new), "--added-columns"]) == 1, "an old column that changed still counts"
+
+
 def _comparison(folder, verdicts: dict[str, str]):
     folder.mkdir()
     ids = list(verdicts)
