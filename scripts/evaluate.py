@@ -24,13 +24,20 @@ probs = {m: np.load(p) for m, p in zip(models, snakemake.input["probs"], strict=
 runs = {load_json(p)["method"]: load_json(p) for p in snakemake.input["runs"]}
 probs = {m: {"train": p["train"], "test": p["test"]} for m, p in probs.items()}
 
+
 # LiRA's shadows (the memorization models, or its own); none configured: no LiRA keys in the records
-shadows = load_shadows(list(snakemake.input["shadows"])) if len(snakemake.input["shadows"]) else None
+def files(name):
+    """A named input as a list (Snakemake gives a one-file input as a string)."""
+    value = snakemake.input[name]
+    return [value] if isinstance(value, str) else list(value)
+
+
+shadows = load_shadows(files("shadows")) if files("shadows") else None
 if shadows is not None and shadows["in_mask"].shape[1] != len(train_y):
     raise ValueError(f"LiRA shadows cover {shadows['in_mask'].shape[1]} samples of D, the labels {len(train_y)}")
 lira = {"shadows": shadows, "lira_min_models": int(snakemake.params["lira_min_models"])}
 # U-LiRA: each listed model's unlearned shadows (mia.unlearned_shadows)
-ulira = dict(zip(snakemake.params["ulira_models"], snakemake.input["ulira"], strict=True))
+ulira = dict(zip(snakemake.params["ulira_models"], files("ulira"), strict=True))
 gold_name = models[0]
 gold = summarize(probs[gold_name], train_y, test_y, forget_idx, forgotten, seed, **lira)
 records = []
