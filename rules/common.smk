@@ -108,7 +108,8 @@ def ulira_models(wildcards):
 
 
 def ulira_files(wildcards):
-    return [PLAN.ulira_file(wildcards.scenario, wildcards.seed, m) for m in ulira_models(wildcards)]
+    scenario, seed = wildcards.scenario, wildcards.seed
+    return [PLAN.ulira_file(scenario, seed, m) for m in ulira_models(wildcards)]
 
 
 def ulira_inputs(wildcards):

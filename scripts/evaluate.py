@@ -6,10 +6,10 @@ import json
 
 import numpy as np
 
-from unlearn.evaluation import evaluate, summarize, ulira_fields
+from unlearn import lira as L
+from unlearn.evaluation import evaluate, summarize
 from unlearn.forget import forgotten_test_mask
 from unlearn.io import load_json, save_json, setup_logging
-from unlearn.lira import load_shadows
 
 log = setup_logging(snakemake.log[0], "evaluate")
 w = snakemake.wildcards
@@ -32,23 +32,26 @@ def files(name):
     return [value] if isinstance(value, str) else list(value)
 
 
-shadows = load_shadows(files("shadows")) if files("shadows") else None
+shadows = L.load_shadows(files("shadows")) if files("shadows") else None
 if shadows is not None and shadows["in_mask"].shape[1] != len(train_y):
     raise ValueError(f"LiRA shadows cover {shadows['in_mask'].shape[1]} samples of D, the labels {len(train_y)}")
-lira = {"shadows": shadows, "lira_min_models": int(snakemake.params["lira_min_models"])}
+min_models = int(snakemake.params["lira_min_models"])
 # U-LiRA: each listed model's unlearned shadows (mia.unlearned_shadows)
 ulira = dict(zip(snakemake.params["ulira_models"], files("ulira"), strict=True))
 gold_name = models[0]
-gold = summarize(probs[gold_name], train_y, test_y, forget_idx, forgotten, seed, **lira)
+gold = summarize(probs[gold_name], train_y, test_y, forget_idx, forgotten, seed)
+gold_lira = None if shadows is None else L.summary(probs[gold_name], train_y, test_y, forget_idx, shadows, min_models)
 records = []
 for model in models:
-    record = evaluate(probs[model], probs[gold_name], train_y, test_y, forget_idx, forgotten, seed, gold_summary=gold,
-                      **lira)  # fmt: skip
+    record = evaluate(probs[model], probs[gold_name], train_y, test_y, forget_idx, forgotten, seed, gold_summary=gold)
+    if shadows is not None:  # LiRA, beside the gold model's
+        own = gold_lira if model == gold_name else L.summary(probs[model], train_y, test_y, forget_idx, shadows,
+                                                                   min_models)  # fmt: skip
+        record.update(L.record_fields(own, gold_lira))
     if model in ulira:
         with np.load(ulira[model]) as f:
             unlearned = {"in_mask": f["in_mask"], "phi": f["phi"]}
-        record.update(ulira_fields(probs[model], probs[gold_name], train_y, forget_idx, unlearned,
-                                   lira["lira_min_models"]))  # fmt: skip
+        record.update(L.ulira_fields(probs[model], probs[gold_name], train_y, forget_idx, unlearned, min_models))
     seconds = runs[model]["seconds"] if model in runs else None
     seconds = float("nan") if seconds is None else seconds  # the originals, the network before a departure
     record.update({"scenario": w["scenario"], "seed": seed, "method": model, "seconds": seconds})

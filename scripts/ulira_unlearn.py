@@ -10,9 +10,9 @@ import torch
 from unlearn import methods
 from unlearn.checkpoints import data_info, load_bundle, load_model, set_threads
 from unlearn.io import load_json, save_npz, setup_logging
-from unlearn.lira import logit_confidence
 from unlearn.loader import predict_proba
 from unlearn.methods.base import UnlearnData
+from unlearn.phi import logit_confidence
 from unlearn.training import resolve_device, seed_everything
 from unlearn.tuning import tuned_values
 

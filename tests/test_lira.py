@@ -7,7 +7,6 @@ import pytest
 from scipy.stats import norm
 
 from unlearn import lira as L
-from unlearn.evaluation import evaluate, summarize, summary_from_record
 
 
 def test_phi_is_the_logit_of_the_true_label_probability():
@@ -121,8 +120,8 @@ def test_an_example_with_no_out_model_is_left_out_and_counted():
 
 
 def test_the_evaluation_record_carries_lira_and_its_gap_to_gold():
-    """summarize/evaluate with shadows: record keys, the gold model's values, the gap, and the round trip through
-    summary_from_record (the evaluate job computes the gold summary once)."""
+    """summary / record_fields: the model's keys, the gold model's, the gaps (scripts/evaluate.py adds them to each
+    record)."""
     sh = _shadows()
     train_y, test_y = np.zeros(6, dtype=int), np.zeros(3, dtype=int)
 
@@ -133,17 +132,26 @@ def test_the_evaluation_record_carries_lira_and_its_gap_to_gold():
 
         return {"train": two(phi_train), "test": two(phi_test)}
 
-    u = probs([3, 3, 3, 3, 5, 5], [0, 0, 0])  # D_f far above the out-mean: caught
-    g = probs([0, 0, 0, 0, 5, 5], [0.5, 0.5, 0.5])  # D_f below the test examples: not caught
     forget = np.array([0, 1, 2, 3])
-    rec = evaluate(u, g, train_y, test_y, forget, [], 0, shadows=sh, lira_min_models=2)
+    u = L.summary(probs([3, 3, 3, 3, 5, 5], [0, 0, 0]), train_y, test_y, forget, sh, 2)  # D_f far above: caught
+    g = L.summary(probs([0, 0, 0, 0, 5, 5], [0.5, 0.5, 0.5]), train_y, test_y, forget, sh, 2)  # D_f below test
+    rec = L.record_fields(u, g)
     assert rec["lira_tpr_1"] == 1.0 and rec["gold_lira_tpr_1"] == 0.0 and rec["lira_gap"] == 1.0
     assert rec["lira_auc"] == 1.0 and rec["gold_lira_auc"] == 0.0 and rec["lira_auc_gap"] == 1.0
-    assert rec["lira_shadows"] == 4 and rec["lira_unscored"] == 0
-    gold = summarize(g, train_y, test_y, forget, [], 0, sh, 2)
-    again = evaluate(g, g, train_y, test_y, forget, [], 0, gold_summary=gold, shadows=sh, lira_min_models=2)
-    assert summary_from_record(again)["lira"] == gold["lira"]
-    assert "lira_auc" not in evaluate(u, g, train_y, test_y, forget, [], 0)  # no shadows: no LiRA keys
+    assert rec["lira_shadows"] == 4 and rec["lira_unscored"] == 0 and "gold_lira_shadows" not in rec
+    assert L.record_fields(g, g)["lira_gap"] == 0.0
+
+
+def test_a_change_to_the_attack_reruns_the_evaluations_not_the_models_or_the_tuning():
+    """The code inputs (codedeps): the tuning trials evaluate without LiRA (evaluation.py does not import it), and
+    the shadow models store phi from phi.py, not lira.py."""
+    from unlearn import codedeps
+
+    def closure(dotted):
+        return {p.name for p in codedeps.closure([codedeps.module_path(dotted)])}
+
+    assert "lira.py" not in closure("unlearn.evaluation") | closure("unlearn.tuning.trials")
+    assert "lira.py" not in closure("unlearn.rum.subset_models") and "phi.py" in closure("unlearn.rum.subset_models")
 
 
 def test_ulira_tells_an_unlearned_model_that_still_remembers_from_the_gold_one():
@@ -163,7 +171,7 @@ def test_ulira_tells_an_unlearned_model_that_still_remembers_from_the_gold_one()
 
 
 def test_ulira_record_keys():
-    from unlearn.evaluation import ulira_fields
+    ulira_fields = L.ulira_fields
 
     in_mask = np.zeros((4, 5), dtype=bool)
     in_mask[:2, :3] = True

@@ -23,7 +23,9 @@ recommend the global ("fixed") variance below ~64 shadows. An example with no ou
 is left out of AUC and TPR, and `lira` reports how many were.
 
 `lira` reports, for D_f (members) against D_test (non-members): the AUC, and the TPR at 1% and 0.1% FPR, the
-threshold set on D_test's scores alone (`tpr_at_fpr`).
+threshold set on D_test's scores alone (`tpr_at_fpr`). `summary` / `record_fields` turn it into an evaluation
+record's keys (scripts/evaluate.py); evaluation.py does not import this module, so the tuning trials (which
+evaluate without LiRA) do not rerun when the attack changes.
 """
 
 from __future__ import annotations
@@ -31,21 +33,13 @@ from __future__ import annotations
 import numpy as np
 from scipy.stats import norm
 
+from . import metrics as M
+from .phi import TINY, logit_confidence  # noqa: F401  (the feature, re-exported: lira.logit_confidence)
+
 FPRS = {"tpr_1": 0.01, "tpr_01": 0.001}
 SHADOW_SEED = 20_000  # model k of LiRA's own shadows (`mia.shadows`) trains on subset k seeded SHADOW_SEED + k
 ULIRA_SEED = 30_000  # U-LiRA's shadow originals (`mia.unlearned_shadows`), likewise
 KEYS = ("in_mask", "phi", "phi_test")
-TINY = 1e-45  # the reference code's floor inside both logs
-
-
-def logit_confidence(probs: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """phi = log p_y - log sum_{j != y} p_j for each row of softmax outputs (float64)."""
-    p = np.asarray(probs, dtype=np.float64)
-    rows = np.arange(len(labels))
-    p_y = p[rows, labels]
-    other = p.copy()
-    other[rows, labels] = 0.0
-    return np.log(p_y + TINY) - np.log(other.sum(axis=1) + TINY)
 
 
 def _side_stats(phi: np.ndarray, mask: np.ndarray, min_models: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -178,3 +172,39 @@ def ulira(phi_u: np.ndarray, phi_g: np.ndarray, shadows: dict, forget_idx, min_m
     out = attack_metrics(s_u, s_g)
     out["n_unscored"] = int((fit["n_out"] == 0).sum())
     return out
+
+
+# ---- evaluation record keys (scripts/evaluate.py) ----------------------------------------------------------------
+def summary(probs: dict, train_y, test_y, forget_idx, shadows: dict, min_models: int = 8) -> dict:
+    """LiRA on one model's softmax outputs {"train", "test"}: {offline: {auc, tpr_1, tpr_01}, online: {...},
+    n_unscored, shadows (K)}."""
+    phi_tr, phi_te = logit_confidence(probs["train"], train_y), logit_confidence(probs["test"], test_y)
+    out = lira(phi_tr, phi_te, shadows, forget_idx, min_models)
+    out["shadows"] = len(shadows["in_mask"])
+    return out
+
+
+def fields(s: dict, prefix: str = "") -> dict:
+    """A summary's record keys: lira_<metric> (offline), lira_online_<metric>, lira_unscored, lira_shadows."""
+    out = {f"{prefix}lira_{k}": v for k, v in s["offline"].items()}
+    out.update({f"{prefix}lira_online_{k}": v for k, v in s["online"].items()})
+    return {**out, f"{prefix}lira_unscored": s["n_unscored"], f"{prefix}lira_shadows": s["shadows"]}
+
+
+def record_fields(own: dict, gold: dict) -> dict:
+    """A model's LiRA keys beside the gold model's (gold_lira_*), and the gaps: lira_gap = |TPR@1% - gold's|,
+    lira_auc_gap = |AUC - gold's|."""
+    out = fields(own)
+    out.update({k: v for k, v in fields(gold, "gold_").items() if "unscored" not in k and "shadows" not in k})
+    out["lira_gap"] = M.gap(own["offline"]["tpr_1"], gold["offline"]["tpr_1"])
+    out["lira_auc_gap"] = M.gap(own["offline"]["auc"], gold["offline"]["auc"])
+    return out
+
+
+def ulira_fields(probs_u: dict, probs_g: dict, train_y, forget_idx, shadows: dict, min_models: int = 8) -> dict:
+    """U-LiRA's record keys for a model with unlearned shadows (`ulira`): ulira_auc, ulira_tpr_1, ulira_tpr_01 (the
+    model's D_f against the gold model's D_f), ulira_unscored, ulira_shadows."""
+    phi_u, phi_g = logit_confidence(probs_u["train"], train_y), logit_confidence(probs_g["train"], train_y)
+    out = ulira(phi_u, phi_g, shadows, forget_idx, min_models)
+    keys = {f"ulira_{k}": v for k, v in out.items() if k != "n_unscored"}
+    return {**keys, "ulira_unscored": out["n_unscored"], "ulira_shadows": len(shadows["in_mask"])}

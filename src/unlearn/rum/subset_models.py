@@ -6,7 +6,7 @@ recipe on its subset S_k of D, and leaves behind, for every sample of D,
   divergence  symmetric KL of the outputs before/after fine-tuning on D \\ S_k (holdout retraining proxy;
               meaningful for i in S_k)
   phi         the final model's logit-scaled confidence log(p_y / (1 - p_y)) on every sample of D, and
-  phi_test    on every sample of D_test: what LiRA (lira.py) fits its per-example Gaussians to
+  phi_test    on every sample of D_test: what LiRA (lira.py) fits its per-example Gaussians to (phi.py)
 
 The same function trains LiRA's own shadow models (`mia: {shadows: K}`): no probe, no holdout retraining.
 """
@@ -20,9 +20,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ..lira import logit_confidence
 from ..loader import TensorLoader, predict_proba
 from ..models import build_model
+from ..phi import logit_confidence
 from ..training import fit, optimize, seed_everything
 from .memorization import subset_mask
 
