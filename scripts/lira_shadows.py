@@ -10,7 +10,7 @@ import numpy as np
 
 from unlearn.checkpoints import data_info, load_bundle, set_threads
 from unlearn.io import save_npz, setup_logging
-from unlearn.lira import SHADOW_SEED
+from unlearn.phi import SHADOW_SEED
 from unlearn.rum.subset_models import train_range, train_subset_model
 from unlearn.training import data_hash, resolve_device
 

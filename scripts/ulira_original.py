@@ -1,5 +1,5 @@
 """U-LiRA's shadow original k (`mia: {unlearned_shadows: ...}`): trained by the run's recipe from scratch on its
-seeded random share of D (lira.ULIRA_SEED + k), saved with its in/out mask for the unlearning runs on it."""
+seeded random share of D (phi.ULIRA_SEED + k), saved with its in/out mask for the unlearning runs on it."""
 
 import time
 
@@ -8,8 +8,8 @@ import torch
 
 from unlearn.checkpoints import data_info, load_bundle, save_model, set_threads
 from unlearn.io import setup_logging
-from unlearn.lira import ULIRA_SEED
 from unlearn.models import build_model
+from unlearn.phi import ULIRA_SEED
 from unlearn.rum.memorization import subset_mask
 from unlearn.training import Resume, fit, resolve_device, seed_everything
 

@@ -4,6 +4,7 @@ import math
 
 import numpy as np
 import pytest
+from conftest import REPO
 from scipy.stats import norm
 
 from unlearn import lira as L
@@ -152,6 +153,9 @@ def test_a_change_to_the_attack_reruns_the_evaluations_not_the_models_or_the_tun
 
     assert "lira.py" not in closure("unlearn.evaluation") | closure("unlearn.tuning.trials")
     assert "lira.py" not in closure("unlearn.rum.subset_models") and "phi.py" in closure("unlearn.rum.subset_models")
+    scripts = [REPO / "scripts" / f"{s}.py" for s in ("lira_shadows", "ulira_original")]
+    shadows = {p.name for p in codedeps.closure(scripts)}
+    assert not {"lira.py", "metrics.py", "evaluation.py"} & shadows, "the shadows' rules: the attack is no input"
 
 
 def test_ulira_tells_an_unlearned_model_that_still_remembers_from_the_gold_one():

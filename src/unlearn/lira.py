@@ -34,11 +34,9 @@ import numpy as np
 from scipy.stats import norm
 
 from . import metrics as M
-from .phi import TINY, logit_confidence  # noqa: F401  (the feature, re-exported: lira.logit_confidence)
+from .phi import TINY, logit_confidence  # noqa: F401  (re-exported: lira.logit_confidence)
 
 FPRS = {"tpr_1": 0.01, "tpr_01": 0.001}
-SHADOW_SEED = 20_000  # model k of LiRA's own shadows (`mia.shadows`) trains on subset k seeded SHADOW_SEED + k
-ULIRA_SEED = 30_000  # U-LiRA's shadow originals (`mia.unlearned_shadows`), likewise
 KEYS = ("in_mask", "phi", "phi_test")
 
 

@@ -1,5 +1,6 @@
-"""The logit-scaled confidence phi = log(p_y / (1 - p_y)) that LiRA (lira.py) reads, on its own: the shadow models
-store it (rum/subset_models.py, scripts/lira_shadows.py), so a change to the attack reruns the evaluations, not the
+"""What the shadow models behind LiRA (lira.py) store, kept apart from the attack: the logit-scaled confidence
+phi = log(p_y / (1 - p_y)) and the seeds of LiRA's and U-LiRA's own shadows. The shadow models' rules import this
+module, not lira.py, so a change to the attack (or to metrics.py, which it imports) reruns the evaluations, not the
 models. numpy only."""
 
 from __future__ import annotations
@@ -7,6 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 TINY = 1e-45  # the reference code's floor inside both logs
+SHADOW_SEED = 20_000  # model k of LiRA's own shadows (`mia.shadows`) trains on subset k seeded SHADOW_SEED + k
+ULIRA_SEED = 30_000  # U-LiRA's shadow originals (`mia.unlearned_shadows`), likewise
 
 
 def logit_confidence(probs: np.ndarray, labels: np.ndarray) -> np.ndarray:
